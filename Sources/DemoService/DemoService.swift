@@ -1,0 +1,1 @@
+// The demo backend. Filled in by the gateway issue.

@@ -1,0 +1,1 @@
+// The gateway module: listener, protocols, upstream pool. Filled in by the gateway issue.
