@@ -14,6 +14,8 @@ public final class MessageDescriptor: @unchecked Sendable {
     public let wellKnownType: WellKnownType?
     /// Leading comments from `source_code_info`, if the set carried them.
     public let comments: String?
+    /// The pool that owns this type (used to resolve `Any` type URLs); set when the pool is built.
+    public internal(set) unowned(unsafe) var pool: DescriptorPool!
 
     /// Field index by number, dense for small numbers (the common case), and a dictionary past that.
     private let denseIndexByNumber: [Int32]
