@@ -13,14 +13,10 @@ enum PercentDecoding {
 
     /// Throws for the first `%` in `path` that is not followed by two hex digits.
     static func checkEscapes(in path: UnsafeRawBufferPointer) throws(TranscodingError) {
-        var index = 0
+        var index = ByteSearch.firstIndex(of: UInt8(ascii: "%"), in: path, from: 0, to: path.count)
         while index < path.count {
-            if path[index] == UInt8(ascii: "%") {
-                try self.checkEscape(in: path, at: index, end: path.count)
-                index += 3
-            } else {
-                index += 1
-            }
+            try self.checkEscape(in: path, at: index, end: path.count)
+            index = ByteSearch.firstIndex(of: UInt8(ascii: "%"), in: path, from: index + 3, to: path.count)
         }
     }
 

@@ -104,3 +104,21 @@ struct PathTemplateRouterDecodingTests {
         #expect((found == nil) == (String(validating: bytes, as: UTF8.self) != nil))
     }
 }
+
+@Suite("PathTemplate byte search")
+struct PathTemplateByteSearchTests {
+    @Test("the word-at-a-time search agrees with a plain scan at every length, start and position", arguments: 0..<20)
+    func agreesWithPlainScan(length: Int) {
+        for start in 0...length {
+            for position in -1..<length {
+                // Bytes next to the target (0x2E, 0x2F ^ 0x80, 0xAF) catch false positives from borrows and high bits.
+                var bytes = (0..<length).map { [UInt8(0x2E), 0xAF, 0x30, 0x00, 0xFF][$0 % 5] }
+                if position >= 0 { bytes[position] = UInt8(ascii: "/") }
+                if position + 2 < length { bytes[position + 2] = UInt8(ascii: "/") }
+                let found = bytes.withUnsafeBytes { ByteSearch.firstIndex(of: UInt8(ascii: "/"), in: $0, from: start, to: length) }
+                let expected = bytes[start...].firstIndex(of: UInt8(ascii: "/")) ?? length
+                #expect(found == expected, "length \(length), start \(start), position \(position)")
+            }
+        }
+    }
+}

@@ -223,6 +223,32 @@ struct PathTemplateRouterTests {
         #expect(try route(router, "POST /") == "405 GET")
     }
 
+    // MARK: Value semantics
+
+    @Test("a copied router is independent: routes added to one do not appear in the other")
+    func copiesAreIndependent() throws {
+        let original = try makeRouter(["GET /v1/a"])
+        var copy = original
+        try copy.add(method: "GET", template: PathTemplate("/v1/b"), route: "GET /v1/b")
+        try copy.add(method: "POST", template: PathTemplate("/v1/a"), route: "POST /v1/a")
+        #expect(original.count == 1 && copy.count == 3)
+        #expect(try route(original, "GET /v1/b") == "404")
+        #expect(try route(original, "POST /v1/a") == "405 GET")
+        #expect(try route(copy, "GET /v1/b") == "GET /v1/b")
+        #expect(try route(copy, "POST /v1/a") == "POST /v1/a")
+        #expect(copy.options == original.options)
+    }
+
+    @Test("one node with a thousand literal children (the literal table grows many times)")
+    func manyLiteralSiblings() throws {
+        let router = try makeRouter((0..<1_000).map { "GET /v1/item\($0)" })
+        for index in stride(from: 0, to: 1_000, by: 7) {
+            #expect(try route(router, "GET /v1/item\(index)") == "GET /v1/item\(index)")
+        }
+        #expect(try route(router, "GET /v1/item1000") == "404")
+        #expect(try route(router, "GET /v1/item") == "404")
+    }
+
     // MARK: Conflicts
 
     @Test(
