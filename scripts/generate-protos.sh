@@ -135,13 +135,13 @@ write_base64_swift() {
         printf '    %sstatic let base64: String = "%s"\n' "$access" "$(base64 -w0 "$input")"
         if [[ "$accessor" == "bytes" ]]; then
             echo
-            echo "    /// The serialized \`google.protobuf.FileDescriptorSet\`."
-            echo "    ${access}static var bytes: [UInt8] {"
+            echo "    /// The serialized \`google.protobuf.FileDescriptorSet\`, decoded once."
+            echo "    ${access}static let bytes: [UInt8] = {"
             echo "        guard let data = Data(base64Encoded: base64) else {"
             echo "            preconditionFailure(\"the generated base64 of $type is corrupt\")"
             echo "        }"
             echo "        return [UInt8](data)"
-            echo "    }"
+            echo "    }()"
         fi
         echo "}"
     } >"$output"

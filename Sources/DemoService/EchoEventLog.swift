@@ -22,6 +22,11 @@ public final class EchoEventLog: Sendable {
         public var method: String
         /// What happened.
         public var kind: Kind
+
+        public init(method: String, kind: Kind) {
+            self.method = method
+            self.kind = kind
+        }
     }
 
     /// How many events the log keeps.
