@@ -131,8 +131,11 @@ write_base64_swift() {
         echo
         echo "/// $doc"
         echo "${access}enum $type {"
-        echo "    /// The serialized \`google.protobuf.FileDescriptorSet\`, base64-encoded."
-        printf '    %sstatic let base64: String = "%s"\n' "$access" "$(base64 -w0 "$input")"
+        if [[ "$accessor" == "bytes" ]]; then
+            echo "    /// The serialized \`google.protobuf.FileDescriptorSet\`, base64-encoded."
+        fi
+        echo "    ${access}static let base64: String ="
+        printf '        "%s"\n' "$(base64 -w0 "$input")"
         if [[ "$accessor" == "bytes" ]]; then
             echo
             echo "    /// The serialized \`google.protobuf.FileDescriptorSet\`, decoded once."
@@ -189,7 +192,7 @@ main() {
     write_base64_swift "$GENERATED/DemoDescriptorSet.swift" "$WORK/demo.binpb" "public " DemoDescriptorSet \
         "The demo protos (echo.v1, library.v1) and their imports, with source info (comments)." bytes
     write_base64_swift "$BUILTIN_SWIFT" "$WORK/builtin.binpb" "" BuiltinDescriptorSet \
-        "The well-known types, google.api (annotations, http, httpbody) and google.rpc (status, error_details, code)."
+        "The well-known types, google.api and google.rpc descriptors every pool starts from."
 
     log "wrote $(find "$GENERATED" -type f | wc -l) files to ${GENERATED#"$REPO"/} and ${BUILTIN_SWIFT#"$REPO"/}"
 }
