@@ -147,7 +147,7 @@ async def serve(host, port, echo_pb2, echo_pb2_grpc):
         async def Expand(self, request, context):
             if not 0 <= request.count <= MAX_EXPAND_COUNT:
                 await invalid_argument(context, "count", f"count must be between 0 and {MAX_EXPAND_COUNT}")
-            count = request.count or 3
+            count = request.count
             interval = await seconds(context, request.interval, "interval", MAX_EXPAND_INTERVAL)
             fails = request.HasField("fail_after")
             if fails and request.fail_after < 0:

@@ -17,7 +17,7 @@ extension EchoService {
         guard input.count >= 0, input.count <= Self.maxExpandCount else {
             throw RichStatus.invalidArgument(field: "count", "count must be between 0 and \(Self.maxExpandCount)")
         }
-        let count = input.count == 0 ? 3 : Int(input.count)
+        let count = Int(input.count)
         let interval: Duration =
             input.hasInterval ? try input.interval.validated(field: "interval", limit: Self.maxExpandInterval) : .zero
         guard !input.hasFailAfter || input.failAfter >= 0 else {

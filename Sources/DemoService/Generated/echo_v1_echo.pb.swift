@@ -394,7 +394,7 @@ public nonisolated struct Echo_V1_ExpandRequest: Sendable {
   /// The text each response carries.
   public var message: String = String()
 
-  /// How many responses to send; 0 means 3, at most 10000.
+  /// How many responses to send, at most 10000; 0 sends none (an empty stream).
   public var count: Int32 = 0
 
   /// How long to wait before each response after the first; at most 10 seconds.
