@@ -20,7 +20,7 @@ struct PythonBackendTests {
     @Test("unary GET and POST")
     func unary() async throws {
         try await Self.withGateway { gateway in
-            let get = try await gateway.get("/v1/echo/from-swift?repeat=2")
+            let get = try await gateway.get("/v1/echo/from-swift?repeat=1")
             #expect(get.status == 200, "\(get.text)")
             #expect(try get.json()["message"] as? String == "from-swift")
             let post = try await gateway.post("/v1/echo", #"{"message": "posted", "labels": {"a": "b"}}"#)

@@ -60,7 +60,7 @@ struct RESTErrorTests {
 
             let wrongMethod = try await gateway.send(.PUT, "/v1/shelves/1/books/1", body: "{}")
             #expect(wrongMethod.status == 405)
-            #expect(wrongMethod.header("allow") == "DELETE, GET")
+            #expect(wrongMethod.header("allow") == "DELETE, GET, PATCH")
             #expect(try wrongMethod.json()["message"] as? String != nil)
 
             let xml = try await gateway.send(.POST, "/v1/echo", body: "<a/>", headers: [("content-type", "application/xml")])

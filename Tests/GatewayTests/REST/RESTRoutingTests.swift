@@ -45,9 +45,9 @@ struct RESTRoutingTests {
     @Test("a custom verb routes to its own method")
     func customVerb() async throws {
         try await TestGateway.withDemo { gateway, _ in
-            let reply = try await gateway.post("/v1/shelves/1/books/1:publish", #"{"note": "now"}"#)
+            let reply = try await gateway.post("/v1/shelves/3/books/2:publish", #"{"note": "now"}"#)
             #expect(reply.status == 200, "\(reply.text)")
-            #expect(try reply.json()["name"] as? String == "shelves/1/books/1")
+            #expect(try reply.json()["name"] as? String == "shelves/3/books/2")
         }
     }
 
