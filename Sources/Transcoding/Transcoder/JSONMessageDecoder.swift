@@ -48,10 +48,13 @@ struct JSONMessageDecoder {
         repeat {
             let key = try self.scanner.readKey()
             let scanner = self.scanner
-            let fieldIndex: Int? =
+            var fieldIndex: Int? =
                 key.hasEscapes
                 ? scanner.withValue(of: key) { type.jsonNames.fieldIndex(forKey: $0) }
                 : type.jsonNames.fieldIndex(forKey: scanner.rawBytes(key))
+            if fieldIndex == nil {
+                fieldIndex = scanner.withValue(of: key) { type.groupFieldIndex(namedByType: $0) }
+            }
             guard let fieldIndex else {
                 try self.skipUnknownKey(key, in: type, isAnyPayload: isAnyPayload)
                 continue
@@ -294,5 +297,16 @@ extension FieldDescriptor {
         case .sint32: "sint32"
         case .sint64: "sint64"
         }
+    }
+}
+
+extension MessageDescriptor {
+    /// The index of the proto2 group field whose group type is named `name` (`Item` for
+    /// `optional group Item = 7`): some encoders, swift-protobuf among them, use that as the JSON key.
+    func groupFieldIndex(namedByType name: UnsafeRawBufferPointer) -> Int? {
+        for field in self.fields where field.type == .group {
+            if let groupType = field.messageType, utf8Equals(groupType.name, name) { return field.index }
+        }
+        return nil
     }
 }
