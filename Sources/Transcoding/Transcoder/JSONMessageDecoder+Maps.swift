@@ -14,6 +14,7 @@ extension JSONMessageDecoder {
         let entryType = try field.resolvedMessageType()
         let keyField = entryType.mapKey
         let valueField = entryType.mapValue
+        try self.expectValue(startingWith: UInt8(ascii: "{"), "an object", for: "a map field")
         guard try self.scanner.beginObject() else { return }
         let keysBase = self.mapKeys.count
         defer { self.mapKeys.removeSubrange(keysBase...) }
@@ -114,8 +115,10 @@ extension JSONMessageDecoder {
                     same = first == second
                 }
                 if same {
+                    // Name the key as the second occurrence spells it.
+                    let later = previous.token.start > current.token.start ? previous : current
                     throw TranscodingError(.invalidValue, "duplicate map key")
-                        .nested(underMapKey: self.scanner.stringValue(current.token))
+                        .nested(underMapKey: self.scanner.stringValue(later.token))
                 }
             }
             index += 1

@@ -237,11 +237,34 @@ extension JSONMessageDecoder {
         return number
     }
 
-    /// "expected a number for int32, found an object".
+    /// "expected a number for int32, found an object" (`.invalidValue`), or `.malformedJSON` when what
+    /// comes next is not a JSON value at all.
     func wrongType(_ field: FieldDescriptor, expected: String) -> TranscodingError {
+        self.wrongType(expected: expected, for: field.typeDescription)
+    }
+
+    func wrongType(expected: String, for what: String) -> TranscodingError {
         var scanner = self.scanner
-        let found = (try? scanner.peek()).map(describeJSONValueStart) ?? "the end of the input"
-        return TranscodingError(.invalidValue, "expected \(expected) for \(field.typeDescription), found \(found)")
+        guard let byte = try? scanner.peek() else { return scanner.malformed("unexpected end of input") }
+        guard isJSONValueStart(byte) else { return scanner.unexpectedByte(expected: "a JSON value") }
+        return TranscodingError(.invalidValue, "expected \(expected) for \(what), found \(describeJSONValueStart(byte))")
+    }
+
+    /// Throws `wrongType` unless the next value starts with `byte` (`{` or `[`).
+    @inline(__always)
+    mutating func expectValue(startingWith byte: UInt8, _ expected: String, for what: @autoclosure () -> String) throws(TranscodingError) {
+        guard try self.scanner.peek() == byte else { throw self.wrongType(expected: expected, for: what()) }
+    }
+}
+
+/// Whether `byte` can start a JSON value.
+func isJSONValueStart(_ byte: UInt8) -> Bool {
+    switch byte {
+    case UInt8(ascii: "{"), UInt8(ascii: "["), UInt8(ascii: "\""), UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"),
+        UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+        true
+    default:
+        false
     }
 }
 

@@ -47,10 +47,7 @@ extension JSONMessageDecoder {
     }
 
     mutating func readWellKnownString(_ type: MessageDescriptor) throws(TranscodingError) -> JSONString {
-        let byte = try self.scanner.peek()
-        guard byte == UInt8(ascii: "\"") else {
-            throw TranscodingError(.invalidValue, "expected a string for \(type.fullName), found \(describeJSONValueStart(byte))")
-        }
+        try self.expectValue(startingWith: UInt8(ascii: "\""), "a string", for: type.fullName)
         return try self.scanner.readStringAtQuote()
     }
 
@@ -103,6 +100,7 @@ extension JSONMessageDecoder {
 
     /// `google.protobuf.Struct`: a JSON object, as `fields` (1), a map<string, Value>.
     mutating func decodeStructContents() throws(TranscodingError) {
+        try self.expectValue(startingWith: UInt8(ascii: "{"), "an object", for: "google.protobuf.Struct")
         guard try self.scanner.beginObject() else { return }
         let keysBase = self.mapKeys.count
         defer { self.mapKeys.removeSubrange(keysBase...) }
@@ -128,6 +126,7 @@ extension JSONMessageDecoder {
 
     /// `google.protobuf.ListValue`: a JSON array, as `values` (1), a repeated Value.
     mutating func decodeListValueContents() throws(TranscodingError) {
+        try self.expectValue(startingWith: UInt8(ascii: "["), "an array", for: "google.protobuf.ListValue")
         guard try self.scanner.beginArray() else { return }
         var index = 0
         repeat {
@@ -150,6 +149,7 @@ extension JSONMessageDecoder {
     /// come after the fields, so it is looked for first.
     mutating func decodeAnyContents(_ anyType: MessageDescriptor) throws(TranscodingError) {
         // Look ahead with a copy of the scanner; the payload is then read from the object's start.
+        try self.expectValue(startingWith: UInt8(ascii: "{"), "an object", for: "google.protobuf.Any")
         var probe = self.scanner
         guard try probe.beginObject() else {
             self.scanner = probe
@@ -211,7 +211,7 @@ extension JSONMessageDecoder {
         _ payloadType: MessageDescriptor,
         _ wellKnownType: WellKnownType
     ) throws(TranscodingError) {
-        guard try self.scanner.beginObject() else { return }
+        guard try self.scanner.beginObject() else { return }  // Not empty: it holds the "@type".
         var sawValue = false
         repeat {
             let key = try self.scanner.readKey()

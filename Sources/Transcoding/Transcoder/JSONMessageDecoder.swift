@@ -39,6 +39,7 @@ struct JSONMessageDecoder {
 
     /// Decodes a JSON object field by field. In an `Any` payload the `@type` key is skipped.
     mutating func decodeObjectContents(_ type: MessageDescriptor, isAnyPayload: Bool) throws(TranscodingError) {
+        try self.expectValue(startingWith: UInt8(ascii: "{"), "an object", for: type.fullName)
         guard try self.scanner.beginObject() else { return }
         let fields = type.fields
         var seenFields = SeenBits(count: fields.count, stack: &self.seenWords)
@@ -200,6 +201,7 @@ struct JSONMessageDecoder {
     // MARK: Repeated fields
 
     mutating func decodeRepeated(_ field: FieldDescriptor) throws(TranscodingError) {
+        try self.expectValue(startingWith: UInt8(ascii: "["), "an array", for: "repeated \(field.typeDescription)")
         guard try self.scanner.beginArray() else { return }
         var index = 0
         if field.isPacked && field.type.isPackable {
