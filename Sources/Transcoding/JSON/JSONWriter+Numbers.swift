@@ -115,6 +115,11 @@ extension JSONWriter {
         swap(&stream.bytes, &self.bytes)
         value.write(to: &stream)
         swap(&stream.bytes, &self.bytes)
+        // Large integral values come out as `1000000000000000.0`; JSON needs no `.0`.
+        let count = self.bytes.count
+        if count >= 2 && self.bytes[count - 1] == UInt8(ascii: "0") && self.bytes[count - 2] == UInt8(ascii: ".") {
+            self.bytes.removeLast(2)
+        }
     }
 }
 
