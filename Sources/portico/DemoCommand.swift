@@ -3,6 +3,7 @@ import DemoService
 import Gateway
 import Logging
 import ServiceLifecycle
+import UnixSignals
 import Transcoding
 
 /// `portico` / `portico demo`: the demo backend in-process and the gateway in front of it.

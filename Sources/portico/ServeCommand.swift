@@ -3,6 +3,7 @@ import Foundation
 import Gateway
 import Logging
 import ServiceLifecycle
+import UnixSignals
 import Transcoding
 
 /// `portico serve`: the gateway in front of your own backends.

@@ -4,6 +4,7 @@ import Foundation
 import Gateway
 import Logging
 import NIOCore
+import NIOHTTP1
 import Testing
 import Transcoding
 

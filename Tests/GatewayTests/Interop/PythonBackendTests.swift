@@ -1,6 +1,11 @@
+import AsyncHTTPClient
+import DemoService
 import Foundation
 import Gateway
+import NIOCore
+import NIOHTTP1
 import Testing
+import Transcoding
 
 /// The gateway in front of a Python `grpcio` backend (interop/python_backend.py): a real HTTP/2 gRPC peer
 /// that nobody here wrote the transport of. `.ci/run` starts it and sets `PORTICO_PYTHON_BACKEND=HOST:PORT`;

@@ -1,8 +1,11 @@
 import AsyncHTTPClient
+import DemoService
 import Foundation
 import Gateway
 import NIOCore
+import NIOHTTP1
 import Testing
+import Transcoding
 
 @Suite("REST: deadlines and cancellation")
 struct RESTDeadlineTests {
@@ -56,9 +59,14 @@ struct RESTDeadlineTests {
     @Test("a client that disconnects from a stream cancels it upstream")
     func streamDisconnect() async throws {
         try await TestGateway.withDemo { gateway, demo in
-            await #expect(throws: (any Error).self) {
-                _ = try await gateway.send(.GET, "/v1/echo/x:expand?count=100&interval=1s", timeout: .milliseconds(500))
+            let reader = Task {
+                let request = HTTPClientRequest(url: gateway.baseURL + "/v1/echo/x:expand?count=100&interval=1s")
+                let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+                for try await _ in response.body {}
             }
+            try await Task.sleep(for: .milliseconds(500))
+            reader.cancel()
+            await #expect(throws: (any Error).self) { try await reader.value }
             #expect(await demo.echo.events.waitForCancellations(atLeast: 1, timeout: .seconds(5)))
         }
     }

@@ -1,6 +1,11 @@
 import AsyncHTTPClient
+import DemoService
 import Foundation
+import Gateway
+import NIOCore
+import NIOHTTP1
 import Testing
+import Transcoding
 
 @Suite("REST: routes, bindings and responses against the demo backend")
 struct RESTRoutingTests {

@@ -1,6 +1,11 @@
 import AsyncHTTPClient
+import DemoService
 import Foundation
+import Gateway
+import NIOCore
+import NIOHTTP1
 import Testing
+import Transcoding
 
 @Suite("REST: server streaming as a JSON array, NDJSON and server-sent events")
 struct RESTStreamingTests {
@@ -29,7 +34,7 @@ struct RESTStreamingTests {
         try await TestGateway.withDemo { gateway, _ in
             let reply = try await gateway.get("/v1/echo/hi:expand?count=5&failAfter=2&failCode=ABORTED&failMessage=boom")
             #expect(reply.status == 200)
-            let items = try #require(try JSONSerialization.jsonObject(with: Data(reply.body)) as? [[String: Any]], reply.text)
+            let items = try #require(try JSONSerialization.jsonObject(with: Data(reply.body)) as? [[String: Any]], "\(reply.text)")
             #expect(items.count == 3)
             let error = try #require(items.last?["error"] as? [String: Any])
             #expect(error["code"] as? Int == 10)

@@ -109,6 +109,7 @@ struct RESTHandler: Sendable {
         var headers = HTTPFields()
         // Read up to the first message: an error before it gets a real HTTP error status.
         var first: ByteBuffer?
+        var finishedOK = false
         readFirst: while let event = await call.next() {
             switch event {
             case .initialMetadata(let metadata):
@@ -119,6 +120,7 @@ struct RESTHandler: Sendable {
             case .status(let status):
                 ResponseMetadata.add(status.trailers, prefix: self.configuration.metadata.responseTrailerPrefix, policy: self.configuration.metadata, to: &headers)
                 guard status.isOK else { return self.errorResponse(GatewayError(status), headers: headers) }
+                finishedOK = true
                 break readFirst
             }
         }
@@ -128,11 +130,12 @@ struct RESTHandler: Sendable {
 
         if route.returnsHTTPBody {
             // Raw bytes concatenated; the content type comes from the first message.
-            var firstData: [UInt8] = []
+            var firstRendered: (type: String?, data: [UInt8]) = (nil, [])
             if let first, case .raw(let type, let data) = try? first.withUnsafeReadableBytes({ try renderer.render($0, route: route) }) {
-                if let type, let name = HTTPField.Name("content-type"), MetadataPolicy.isSafeValue(type) { headers[name] = type }
-                firstData = data
+                firstRendered = (type, data)
             }
+            let firstData = firstRendered.data
+            headers[.contentType] = firstRendered.type.flatMap { MetadataPolicy.isSafeValue($0) ? $0 : nil } ?? "application/octet-stream"
             let body = ResponseBody { writer in
                 defer { call.cancel() }
                 try await writer.write(ByteBuffer(bytes: firstData))
@@ -148,11 +151,15 @@ struct RESTHandler: Sendable {
         }
 
         headers[.contentType] = format.contentType
+        if finishedOK {  // an empty stream
+            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: format.opening + format.closing)))
+        }
+        let firstMessage = first
         let body = ResponseBody { writer in
             defer { call.cancel() }  // a client that went away (write threw) resets the upstream stream
             var count = 0
             var pending = format.opening
-            var message = first
+            var message = firstMessage
             while true {
                 if let current = message {
                     do {
