@@ -11,23 +11,23 @@ struct GRPCWebFrameDecoderTests {
         let large = (0..<70_000).map { UInt8(truncatingIfNeeded: $0 &* 13 &+ 1) }
         let trailers = GRPCWebTrailers([.init(name: "grpc-status", value: "0"), .init(name: "x-id", value: "7")])
         return [
-            ("one message", rawFrame(flags: 0, small), [.message(small, compressed: false)]),
-            ("one empty message", rawFrame(flags: 0, []), [.message([], compressed: false)]),
-            ("a 1 KiB message", rawFrame(flags: 0, kilobyte), [.message(kilobyte, compressed: false)]),
-            ("a 70 000-byte message", rawFrame(flags: 0, large), [.message(large, compressed: false)]),
-            ("a compressed message", rawFrame(flags: 1, small), [.message(small, compressed: true)]),
+            ("one message", grpcWebFrame(flags: 0, small), [.message(small, compressed: false)]),
+            ("one empty message", grpcWebFrame(flags: 0, []), [.message([], compressed: false)]),
+            ("a 1 KiB message", grpcWebFrame(flags: 0, kilobyte), [.message(kilobyte, compressed: false)]),
+            ("a 70 000-byte message", grpcWebFrame(flags: 0, large), [.message(large, compressed: false)]),
+            ("a compressed message", grpcWebFrame(flags: 1, small), [.message(small, compressed: true)]),
             (
                 "messages, empty messages and trailers",
-                rawFrame(flags: 0, small) + rawFrame(flags: 0, []) + rawFrame(flags: 0, [])
-                    + rawFrame(flags: 1, kilobyte)
-                    + rawTrailerFrame("grpc-status: 0\r\nx-id: 7\r\n"),
+                grpcWebFrame(flags: 0, small) + grpcWebFrame(flags: 0, []) + grpcWebFrame(flags: 0, [])
+                    + grpcWebFrame(flags: 1, kilobyte)
+                    + grpcWebTrailerFrame("grpc-status: 0\r\nx-id: 7\r\n"),
                 [
                     .message(small, compressed: false), .message([], compressed: false),
                     .message([], compressed: false), .message(kilobyte, compressed: true), .trailers(trailers),
                 ]
             ),
-            ("trailers only", rawTrailerFrame("grpc-status: 0\r\nx-id: 7\r\n"), [.trailers(trailers)]),
-            ("an empty trailer frame", rawFrame(flags: 0x80, []), [.trailers(GRPCWebTrailers())]),
+            ("trailers only", grpcWebTrailerFrame("grpc-status: 0\r\nx-id: 7\r\n"), [.trailers(trailers)]),
+            ("an empty trailer frame", grpcWebFrame(flags: 0x80, []), [.trailers(GRPCWebTrailers())]),
             ("an empty body", [], []),
         ]
     }()
@@ -35,11 +35,11 @@ struct GRPCWebFrameDecoderTests {
     @Test(
         "decodes the same frames however the body is split",
         arguments: Self.bodies.indices,
-        Chunking.all
+        GRPCWebChunking.all
     )
-    func chunking(index: Int, chunking: Chunking) throws {
+    func chunking(index: Int, chunking: GRPCWebChunking) throws {
         let (_, body, frames) = Self.bodies[index]
-        #expect(try decodeFrames(body, chunking) == frames)
+        #expect(try decodeGRPCWebFrames(body, chunking) == frames)
     }
 
     @Test("frames(in:) decodes a whole body", arguments: Self.bodies.indices)
@@ -53,9 +53,9 @@ struct GRPCWebFrameDecoderTests {
     func roundTrip(size: Int) throws {
         let payload = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ size) }
         let body = try GRPCWebFrameEncoder.message(payload) + GRPCWebFrameEncoder.message(payload, compressed: true)
-        for chunking in [Chunking.whole, .random(seed: UInt64(size))] {
+        for chunking in [GRPCWebChunking.whole, .random(seed: UInt64(size))] {
             #expect(
-                try decodeFrames(body, chunking) == [
+                try decodeGRPCWebFrames(body, chunking) == [
                     .message(payload, compressed: false), .message(payload, compressed: true),
                 ]
             )
@@ -65,7 +65,7 @@ struct GRPCWebFrameDecoderTests {
     @Test("next() returns nil until a frame is complete, then the frame")
     func incremental() throws {
         var decoder = GRPCWebFrameDecoder()
-        let body = rawFrame(flags: 0, [1, 2, 3])
+        let body = grpcWebFrame(flags: 0, [1, 2, 3])
         for byte in body.dropLast() {
             decoder.append([byte])
             #expect(try decoder.next() == nil)
@@ -80,11 +80,13 @@ struct GRPCWebFrameDecoderTests {
     func limitBoundary() throws {
         let payload = [UInt8](repeating: 9, count: 100)
         #expect(
-            try decodeFrames(rawFrame(flags: 0, payload), maximumMessageSize: 100) == [
+            try decodeGRPCWebFrames(grpcWebFrame(flags: 0, payload), maximumMessageSize: 100) == [
                 .message(payload, compressed: false)
             ]
         )
-        let error = captureError { _ = try decodeFrames(rawFrame(flags: 0, payload), maximumMessageSize: 99) }
+        let error = grpcWebError {
+            _ = try decodeGRPCWebFrames(grpcWebFrame(flags: 0, payload), maximumMessageSize: 99)
+        }
         #expect(
             error == TranscodingError(.tooLarge, "frame 1 (at offset 0) declares 100 bytes, more than the limit of 99")
         )
@@ -100,22 +102,24 @@ struct GRPCWebFrameDecoderTests {
             .tooLarge,
             "frame 1 (at offset 0) declares 4294967295 bytes, more than the limit of 4194304"
         )
-        #expect(captureError { _ = try decoder.next() } == expected)
+        #expect(grpcWebError { _ = try decoder.next() } == expected)
         decoder.append([UInt8](repeating: 0, count: 1000))
-        #expect(captureError { _ = try decoder.next() } == expected)
-        #expect(captureError { try decoder.finish() } == expected)
+        #expect(grpcWebError { _ = try decoder.next() } == expected)
+        #expect(grpcWebError { try decoder.finish() } == expected)
     }
 
     @Test("a large declared length is not reserved before its bytes arrive; a whole payload is reserved exactly")
     func reservation() throws {
         var decoder = GRPCWebFrameDecoder()
-        decoder.append(rawFrame(flags: 0, length: UInt32(GRPCWebFrameDecoder.defaultMaximumMessageSize), [1, 2, 3]))
+        decoder.append(
+            grpcWebFrame(flags: 0, length: UInt32(GRPCWebFrameDecoder.defaultMaximumMessageSize), [1, 2, 3])
+        )
         #expect(try decoder.next() == nil)
         #expect(decoder.reservedPayloadCapacity >= 3)
         #expect(decoder.reservedPayloadCapacity < 80 * 1024)
 
         let payload = [UInt8](repeating: 5, count: 10_000)
-        let frames = try decodeFrames(rawFrame(flags: 0, payload))
+        let frames = try decodeGRPCWebFrames(grpcWebFrame(flags: 0, payload))
         guard case .message(let decoded, _) = try #require(frames.first) else {
             Issue.record("expected a message, got \(frames)")
             return
@@ -127,7 +131,7 @@ struct GRPCWebFrameDecoderTests {
     @Test("frames completed before a bad one are returned before the error")
     func framesBeforeError() throws {
         var decoder = GRPCWebFrameDecoder()
-        decoder.append(rawFrame(flags: 0, [1]) + rawFrame(flags: 0, [2]) + [0x02, 0, 0, 0, 0])
+        decoder.append(grpcWebFrame(flags: 0, [1]) + grpcWebFrame(flags: 0, [2]) + [0x02, 0, 0, 0, 0])
         #expect(try decoder.next() == .message([1], compressed: false))
         #expect(try decoder.next() == .message([2], compressed: false))
         #expect(throws: TranscodingError.self) { try decoder.next() }
@@ -137,7 +141,7 @@ struct GRPCWebFrameDecoderTests {
     static let malformed: [(name: String, body: [UInt8], error: TranscodingError)] = [
         (
             "a length prefix past the end",
-            rawFrame(flags: 0, [1, 2]) + rawFrame(flags: 0, length: 100, [1, 2, 3, 4, 5, 6, 7]),
+            grpcWebFrame(flags: 0, [1, 2]) + grpcWebFrame(flags: 0, length: 100, [1, 2, 3, 4, 5, 6, 7]),
             TranscodingError(
                 .malformedProtobuf,
                 "the body ended inside a frame: frame 2 (at offset 7) declared 100 bytes, got 7"
@@ -153,7 +157,7 @@ struct GRPCWebFrameDecoderTests {
         ),
         (
             "a truncated header after a frame",
-            rawFrame(flags: 0, []) + [0],
+            grpcWebFrame(flags: 0, []) + [0],
             TranscodingError(
                 .malformedProtobuf,
                 "the body ended inside a frame: 1 of 5 header bytes of frame 2 (at offset 5)"
@@ -177,7 +181,7 @@ struct GRPCWebFrameDecoderTests {
         ),
         (
             "reserved flag bits 0x7E",
-            rawFrame(flags: 0, [1]) + [0x7F, 0, 0, 0, 0],
+            grpcWebFrame(flags: 0, [1]) + [0x7F, 0, 0, 0, 0],
             TranscodingError(
                 .invalidValue,
                 "frame 2 (at offset 6) has flags 0x7F; only 0x80 (trailers) and 0x01 (compressed) are defined"
@@ -201,7 +205,7 @@ struct GRPCWebFrameDecoderTests {
         ),
         (
             "a frame after the trailer frame",
-            rawTrailerFrame("grpc-status: 0\r\n") + rawFrame(flags: 0, [1]),
+            grpcWebTrailerFrame("grpc-status: 0\r\n") + grpcWebFrame(flags: 0, [1]),
             TranscodingError(
                 .invalidValue,
                 "frame 1 (at offset 0) is the trailer frame, which must be the last, but more bytes follow at offset 21"
@@ -209,7 +213,7 @@ struct GRPCWebFrameDecoderTests {
         ),
         (
             "a trailer line without a colon",
-            rawTrailerFrame("grpc-status 0\r\n"),
+            grpcWebTrailerFrame("grpc-status 0\r\n"),
             TranscodingError(
                 .invalidValue,
                 "frame 1 (at offset 0), the trailer frame: trailer line 1 has no ':' between name and value"
@@ -220,10 +224,10 @@ struct GRPCWebFrameDecoderTests {
     @Test(
         "malformed bodies fail with a specific error, however they are split",
         arguments: Self.malformed.indices,
-        Chunking.all
+        GRPCWebChunking.all
     )
-    func malformedBodies(index: Int, chunking: Chunking) {
+    func malformedBodies(index: Int, chunking: GRPCWebChunking) {
         let (_, body, expected) = Self.malformed[index]
-        #expect(captureError { _ = try decodeFrames(body, chunking) } == expected)
+        #expect(grpcWebError { _ = try decodeGRPCWebFrames(body, chunking) } == expected)
     }
 }

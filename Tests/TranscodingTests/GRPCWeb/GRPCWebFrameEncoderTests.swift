@@ -31,12 +31,12 @@ struct GRPCWebFrameEncoderTests {
         let text =
             "grpc-status: 3\r\ngrpc-message: bad caf%C3%A9: 100%25\r\nx-request-id: r1\r\n"
             + "grpc-status-details-bin: CAMSAA\r\nx-request-id: r2\r\n"
-        #expect(frame == rawTrailerFrame(text))
+        #expect(frame == grpcWebTrailerFrame(text))
     }
 
     @Test("trailers leave out an empty or missing message", arguments: [nil, ""] as [String?])
     func noMessage(message: String?) {
-        #expect(GRPCWebFrameEncoder.trailers(status: 0, message: message) == rawTrailerFrame("grpc-status: 0\r\n"))
+        #expect(GRPCWebFrameEncoder.trailers(status: 0, message: message) == grpcWebTrailerFrame("grpc-status: 0\r\n"))
     }
 
     @Test(
@@ -61,7 +61,7 @@ struct GRPCWebFrameEncoderTests {
             message: nil,
             metadata: [(name, value), ("x-kept", "\tv\u{E9}")]
         )
-        #expect(frame == rawTrailerFrame("grpc-status: 0\r\nx-kept: \tv\u{E9}\r\n"))
+        #expect(frame == grpcWebTrailerFrame("grpc-status: 0\r\nx-kept: \tv\u{E9}\r\n"))
     }
 
     @Test("trailers round-trip through the decoder", arguments: [0, 2, 16])
@@ -72,7 +72,7 @@ struct GRPCWebFrameEncoderTests {
             message: message,
             metadata: [("X-Id", "42"), ("x-id", "43")]
         )
-        let frames = try decodeFrames(body)
+        let frames = try decodeGRPCWebFrames(body)
         guard case .trailers(let trailers) = try #require(frames.first), frames.count == 1 else {
             Issue.record("expected one trailer frame, got \(frames)")
             return

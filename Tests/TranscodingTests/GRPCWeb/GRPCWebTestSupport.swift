@@ -3,7 +3,7 @@ import Testing
 @testable import Transcoding
 
 /// SplitMix64: a small deterministic generator, so that "random" chunkings are the same on every run.
-struct SeededGenerator: RandomNumberGenerator {
+struct GRPCWebSeededGenerator: RandomNumberGenerator {
     private var state: UInt64
 
     init(seed: UInt64) { self.state = seed }
@@ -18,13 +18,13 @@ struct SeededGenerator: RandomNumberGenerator {
 }
 
 /// How a test splits an input into the chunks it feeds a decoder.
-enum Chunking: CustomTestStringConvertible, Sendable {
+enum GRPCWebChunking: CustomTestStringConvertible, Sendable {
     case whole
     case oneByteAtATime
     case random(seed: UInt64)
 
     /// Whole, one byte at a time, and a few seeded random splits.
-    static let all: [Chunking] = [.whole, .oneByteAtATime] + (1...8).map { .random(seed: $0) }
+    static let all: [GRPCWebChunking] = [.whole, .oneByteAtATime] + (1...8).map { .random(seed: $0) }
 
     var testDescription: String {
         switch self {
@@ -42,7 +42,7 @@ enum Chunking: CustomTestStringConvertible, Sendable {
         case .oneByteAtATime:
             return input.indices.map { input[$0..<($0 + 1)] }
         case .random(let seed):
-            var generator = SeededGenerator(seed: seed)
+            var generator = GRPCWebSeededGenerator(seed: seed)
             var chunks: [ArraySlice<UInt8>] = []
             var start = 0
             while start < input.count {
@@ -58,9 +58,9 @@ enum Chunking: CustomTestStringConvertible, Sendable {
 }
 
 /// Feeds `body` to a frame decoder in the chunks `chunking` makes, draining frames after every chunk.
-func decodeFrames(
+func decodeGRPCWebFrames(
     _ body: [UInt8],
-    _ chunking: Chunking = .whole,
+    _ chunking: GRPCWebChunking = .whole,
     maximumMessageSize: Int = GRPCWebFrameDecoder.defaultMaximumMessageSize
 ) throws -> [GRPCWebFrame] {
     var decoder = GRPCWebFrameDecoder(maximumMessageSize: maximumMessageSize)
@@ -74,7 +74,7 @@ func decodeFrames(
 }
 
 /// Feeds `text` to a text decoder and a frame decoder in the chunks `chunking` makes.
-func decodeTextFrames(_ text: [UInt8], _ chunking: Chunking = .whole) throws -> [GRPCWebFrame] {
+func decodeGRPCWebTextFrames(_ text: [UInt8], _ chunking: GRPCWebChunking = .whole) throws -> [GRPCWebFrame] {
     var textDecoder = GRPCWebTextDecoder()
     var decoder = GRPCWebFrameDecoder()
     var frames: [GRPCWebFrame] = []
@@ -88,7 +88,7 @@ func decodeTextFrames(_ text: [UInt8], _ chunking: Chunking = .whole) throws -> 
 }
 
 /// Base64-decodes `text` fed in the chunks `chunking` makes.
-func decodeText(_ text: [UInt8], _ chunking: Chunking = .whole) throws -> [UInt8] {
+func decodeGRPCWebText(_ text: [UInt8], _ chunking: GRPCWebChunking = .whole) throws -> [UInt8] {
     var decoder = GRPCWebTextDecoder()
     var output: [UInt8] = []
     for chunk in chunking.split(text) {
@@ -99,20 +99,20 @@ func decodeText(_ text: [UInt8], _ chunking: Chunking = .whole) throws -> [UInt8
 }
 
 /// Raw frame bytes: a flags byte, a big-endian length (the payload's, unless given) and the payload.
-func rawFrame(flags: UInt8, length: UInt32? = nil, _ payload: [UInt8]) -> [UInt8] {
+func grpcWebFrame(flags: UInt8, length: UInt32? = nil, _ payload: [UInt8]) -> [UInt8] {
     let length = length ?? UInt32(payload.count)
     return [flags, UInt8(length >> 24), UInt8(length >> 16 & 0xFF), UInt8(length >> 8 & 0xFF), UInt8(length & 0xFF)]
         + payload
 }
 
 /// A trailer frame with the given text as its payload.
-func rawTrailerFrame(_ text: String) -> [UInt8] {
-    rawFrame(flags: 0x80, Array(text.utf8))
+func grpcWebTrailerFrame(_ text: String) -> [UInt8] {
+    grpcWebFrame(flags: 0x80, Array(text.utf8))
 }
 
 /// The error `body` throws, or nil.
 /// The error `body` throws, or nil. A non-`TranscodingError` error is recorded as an issue.
-func captureError(_ body: () throws -> Void, sourceLocation: SourceLocation = #_sourceLocation) -> TranscodingError? {
+func grpcWebError(_ body: () throws -> Void, sourceLocation: SourceLocation = #_sourceLocation) -> TranscodingError? {
     do {
         try body()
         return nil

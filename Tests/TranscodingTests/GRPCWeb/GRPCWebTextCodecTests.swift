@@ -14,26 +14,26 @@ struct GRPCWebTextCodecTests {
     @Test(
         "encodes and decodes the RFC 4648 vectors, however the text is split",
         arguments: Self.vectors.indices,
-        Chunking.all
+        GRPCWebChunking.all
     )
-    func rfcVectors(index: Int, chunking: Chunking) throws {
+    func rfcVectors(index: Int, chunking: GRPCWebChunking) throws {
         let (plain, encoded) = Self.vectors[index]
         #expect(GRPCWebTextEncoder.encode(Array(plain.utf8)) == Array(encoded.utf8))
-        #expect(try decodeText(Array(encoded.utf8), chunking) == Array(plain.utf8))
+        #expect(try decodeGRPCWebText(Array(encoded.utf8), chunking) == Array(plain.utf8))
     }
 
     @Test("matches Foundation's base64 for every length up to 100 and all byte values")
     func matchesFoundation() throws {
-        var generator = SeededGenerator(seed: 42)
+        var generator = GRPCWebSeededGenerator(seed: 42)
         for length in 0...100 {
             let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
             let encoded = GRPCWebTextEncoder.encode(bytes)
             #expect(encoded == Array(Data(bytes).base64EncodedString().utf8))
             #expect(GRPCWebTextEncoder.encodedCount(of: length) == encoded.count)
-            #expect(try decodeText(encoded, .random(seed: UInt64(length))) == bytes)
+            #expect(try decodeGRPCWebText(encoded, .random(seed: UInt64(length))) == bytes)
         }
         let allBytes = (0...255).map { UInt8($0) }
-        #expect(try decodeText(GRPCWebTextEncoder.encode(allBytes), .oneByteAtATime) == allBytes)
+        #expect(try decodeGRPCWebText(GRPCWebTextEncoder.encode(allBytes), .oneByteAtATime) == allBytes)
     }
 
     @Test("encode(appendingTo:) appends after what is there")
@@ -45,21 +45,24 @@ struct GRPCWebTextCodecTests {
 
     @Test(
         "decoding restarts after padding: separately padded strings concatenate",
-        arguments: Chunking.all
+        arguments: GRPCWebChunking.all
     )
-    func concatenatedChunks(chunking: Chunking) throws {
-        #expect(try decodeText(Array("Zg==Zm8=Zm9vZg==".utf8), chunking) == Array("ffofoof".utf8))
+    func concatenatedChunks(chunking: GRPCWebChunking) throws {
+        #expect(try decodeGRPCWebText(Array("Zg==Zm8=Zm9vZg==".utf8), chunking) == Array("ffofoof".utf8))
     }
 
-    @Test("frames encoded one by one decode through the text decoder into the frame decoder", arguments: Chunking.all)
-    func framesThroughText(chunking: Chunking) throws {
+    @Test(
+        "frames encoded one by one decode through the text decoder into the frame decoder",
+        arguments: GRPCWebChunking.all
+    )
+    func framesThroughText(chunking: GRPCWebChunking) throws {
         let payloads: [[UInt8]] = [[], [1], [1, 2], [1, 2, 3], (0..<1000).map { UInt8(truncatingIfNeeded: $0) }]
         var text: [UInt8] = []
         for payload in payloads {
             text += GRPCWebTextEncoder.encode(try GRPCWebFrameEncoder.message(payload))
         }
         text += GRPCWebTextEncoder.encode(GRPCWebFrameEncoder.trailers(status: 0, message: "fine"))
-        let frames = try decodeTextFrames(text, chunking)
+        let frames = try decodeGRPCWebTextFrames(text, chunking)
         #expect(frames.dropLast() == payloads.map { .message($0, compressed: false) }[...])
         guard case .trailers(let trailers) = frames.last else {
             Issue.record("the last frame is not the trailer frame: \(String(describing: frames.last))")
@@ -72,8 +75,8 @@ struct GRPCWebTextCodecTests {
     func wholeBodyText() throws {
         let body =
             try GRPCWebFrameEncoder.message([7, 7, 7, 7]) + GRPCWebFrameEncoder.trailers(status: 0, message: nil)
-        let frames = try decodeFrames(body)
-        #expect(try decodeTextFrames(GRPCWebTextEncoder.encode(body), .oneByteAtATime) == frames)
+        let frames = try decodeGRPCWebFrames(body)
+        #expect(try decodeGRPCWebTextFrames(GRPCWebTextEncoder.encode(body), .oneByteAtATime) == frames)
     }
 
     private static let misplacedPadding = "of its group of 4; padding may only be the third or fourth"
@@ -108,12 +111,13 @@ struct GRPCWebTextCodecTests {
     @Test(
         "malformed text fails with a specific error and offset, however it is split",
         arguments: Self.malformed.indices,
-        Chunking.all
+        GRPCWebChunking.all
     )
-    func malformedText(index: Int, chunking: Chunking) {
+    func malformedText(index: Int, chunking: GRPCWebChunking) {
         let (text, message) = Self.malformed[index]
         #expect(
-            captureError { _ = try decodeText(Array(text.utf8), chunking) } == TranscodingError(.invalidValue, message)
+            grpcWebError { _ = try decodeGRPCWebText(Array(text.utf8), chunking) }
+                == TranscodingError(.invalidValue, message)
         )
     }
 
@@ -122,13 +126,13 @@ struct GRPCWebTextCodecTests {
         var decoder = GRPCWebTextDecoder()
         var output: [UInt8] = []
         let bad = Array("Zg==*".utf8)
-        let first = captureError { try bad.withUnsafeBytes { b in try decoder.decode(b, appendingTo: &output) } }
+        let first = grpcWebError { try bad.withUnsafeBytes { b in try decoder.decode(b, appendingTo: &output) } }
         #expect(first?.code == .invalidValue)
         #expect(output == Array("f".utf8))
         let good = Array("Zm9v".utf8)
-        let second = captureError { try good.withUnsafeBytes { b in try decoder.decode(b, appendingTo: &output) } }
+        let second = grpcWebError { try good.withUnsafeBytes { b in try decoder.decode(b, appendingTo: &output) } }
         #expect(second == first)
-        #expect(captureError { try decoder.finish() } == first)
+        #expect(grpcWebError { try decoder.finish() } == first)
         #expect(output == Array("f".utf8))
     }
 }

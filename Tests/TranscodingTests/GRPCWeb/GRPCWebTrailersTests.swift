@@ -68,13 +68,13 @@ struct GRPCWebTrailersTests {
         ]
     )
     func malformed(text: String, message: String) {
-        #expect(captureError { _ = try self.parse(text) } == TranscodingError(.invalidValue, message))
+        #expect(grpcWebError { _ = try self.parse(text) } == TranscodingError(.invalidValue, message))
     }
 
     @Test("a value that is not UTF-8 fails")
     func notUTF8() {
         let bytes: [UInt8] = Array("x-a: ".utf8) + [0xC3, 0x28] + Array("\r\n".utf8)
-        let error = captureError {
+        let error = grpcWebError {
             _ = try bytes.withUnsafeBytes { bytes in try GRPCWebTrailers(parsing: bytes) }
         }
         #expect(error == TranscodingError(.invalidValue, "trailer line 1 has a value that is not UTF-8"))
