@@ -73,29 +73,24 @@ enum ByteWord {
     @usableFromInline static let ones: UInt64 = 0x0101_0101_0101_0101
     @usableFromInline static let highBits: UInt64 = 0x8080_8080_8080_8080
 
-    /// Whether any byte of `word` is zero.
+    /// The high bit of each byte that is a quote, a backslash, a control character or non-ASCII (zero when
+    /// none is). Bits above the first such byte may be set spuriously (borrows), but the lowest set bit is
+    /// exact.
     @inline(__always)
-    static func hasZeroByte(_ word: UInt64) -> Bool {
-        (word &- ones) & ~word & highBits != 0
+    static func stringAttentionMask(_ word: UInt64) -> UInt64 {
+        let quotes = word ^ (ones &* UInt64(UInt8(ascii: "\"")))
+        let backslashes = word ^ (ones &* UInt64(UInt8(ascii: "\\")))
+        let controls = (word &- ones &* 0x20) & ~word
+        return (word | controls | ((quotes &- ones) & ~quotes) | ((backslashes &- ones) & ~backslashes)) & highBits
     }
 
-    /// Whether any byte of `word` is below `limit` (limit <= 128).
+    /// How many bytes come before the one the lowest bit of a `stringAttentionMask` (not zero) points at.
     @inline(__always)
-    static func hasByteBelow(_ word: UInt64, _ limit: UInt8) -> Bool {
-        (word &- ones &* UInt64(limit)) & ~word & highBits != 0
-    }
-
-    /// Whether any byte equals `byte`.
-    @inline(__always)
-    static func hasByte(_ word: UInt64, _ byte: UInt8) -> Bool {
-        hasZeroByte(word ^ (ones &* UInt64(byte)))
-    }
-
-    /// Whether a JSON string needs attention in these bytes: a quote, a backslash, a control
-    /// character or a non-ASCII byte.
-    @inline(__always)
-    static func needsStringAttention(_ word: UInt64) -> Bool {
-        word & highBits != 0 || hasByteBelow(word, 0x20) || hasByte(word, UInt8(ascii: "\""))
-            || hasByte(word, UInt8(ascii: "\\"))
+    static func bytesBefore(_ mask: UInt64) -> Int {
+        #if _endian(little)
+        return mask.trailingZeroBitCount >> 3
+        #else
+        return mask.leadingZeroBitCount >> 3
+        #endif
     }
 }

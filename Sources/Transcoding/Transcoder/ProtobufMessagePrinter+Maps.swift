@@ -12,7 +12,7 @@ extension ProtobufMessagePrinter {
     /// With no key, prints just the object.
     mutating func printMapRun(
         _ field: FieldDescriptor,
-        key: [UInt8]?,
+        key: UnsafeRawBufferPointer?,
         _ firstWireType: WireType,
         _ reader: inout ProtobufReader
     ) throws(TranscodingError) {

@@ -84,7 +84,8 @@ struct ProtobufMessagePrinter {
         var seenFields = SeenBits(count: type.fields.count, stack: &self.seenWords)
         var seenOneofs = SeenBits(count: type.oneofs.count, stack: &self.seenWords)
         defer { seenFields.release(&self.seenWords) }
-        let names = self.useProtoFieldNames ? type.jsonNames.quotedProtoNames : type.jsonNames.quotedJSONNames
+        let names = type.jsonNames
+        let protoNames = self.useProtoFieldNames
 
         while !reader.isAtEnd {
             let (number, wireType) = try reader.readTag()
@@ -99,12 +100,12 @@ struct ProtobufMessagePrinter {
             do throws(TranscodingError) {
                 if field.cardinality == .repeated {
                     if field.isMap {
-                        try self.printMapRun(field, key: names[field.index], wireType, &reader)
+                        try self.printMapRun(field, key: names.quotedKey(field.index, protoName: protoNames), wireType, &reader)
                     } else {
-                        try self.printRepeatedRun(field, key: names[field.index], wireType, &reader)
+                        try self.printRepeatedRun(field, key: names.quotedKey(field.index, protoName: protoNames), wireType, &reader)
                     }
                 } else {
-                    try self.printSingular(field, key: names[field.index], wireType, &reader)
+                    try self.printSingular(field, key: names.quotedKey(field.index, protoName: protoNames), wireType, &reader)
                 }
             } catch {
                 throw error.nested(under: field.jsonName)
@@ -112,7 +113,7 @@ struct ProtobufMessagePrinter {
         }
         if self.emitUnpopulatedFields {
             for field in type.fields where !seenFields.contains(field.index, stack: self.seenWords) {
-                self.printUnpopulated(field, key: names[field.index])
+                self.printUnpopulated(field, key: names.quotedKey(field.index, protoName: protoNames))
             }
         }
         return true
@@ -125,7 +126,7 @@ struct ProtobufMessagePrinter {
     @inline(__always)
     mutating func printSingular(
         _ field: FieldDescriptor,
-        key: [UInt8]?,
+        key: UnsafeRawBufferPointer?,
         _ wireType: WireType,
         _ reader: inout ProtobufReader
     ) throws(TranscodingError) {
@@ -155,7 +156,7 @@ struct ProtobufMessagePrinter {
     /// field (packed and unpacked runs alike). With no key, prints just the array.
     mutating func printRepeatedRun(
         _ field: FieldDescriptor,
-        key: [UInt8]?,
+        key: UnsafeRawBufferPointer?,
         _ firstWireType: WireType,
         _ reader: inout ProtobufReader
     ) throws(TranscodingError) {
@@ -213,7 +214,7 @@ struct ProtobufMessagePrinter {
 
     /// The default an unset implicit-presence field prints with `emitUnpopulatedFields`; `[]` and
     /// `{}` for repeated fields and maps. Fields with explicit presence print nothing.
-    mutating func printUnpopulated(_ field: FieldDescriptor, key: [UInt8]) {
+    mutating func printUnpopulated(_ field: FieldDescriptor, key: UnsafeRawBufferPointer) {
         switch field.cardinality {
         case .optional:
             return

@@ -59,21 +59,28 @@ enum TimestampText {
     static func format(seconds: Int64, nanos: Int32, into output: inout [UInt8]) -> Bool {
         guard seconds >= minSeconds && seconds <= maxSeconds, nanos >= 0 && nanos <= 999_999_999 else { return false }
         let days = floorDivide(seconds, 86_400)
-        let secondOfDay = seconds - days * 86_400
+        let secondOfDay = Int(seconds - days * 86_400)
         let (year, month, day) = civilDate(daysSinceEpoch: days)
-        appendDigits(year, count: 4, to: &output)
-        output.append(UInt8(ascii: "-"))
-        appendDigits(month, count: 2, to: &output)
-        output.append(UInt8(ascii: "-"))
-        appendDigits(day, count: 2, to: &output)
-        output.append(UInt8(ascii: "T"))
-        appendDigits(secondOfDay / 3600, count: 2, to: &output)
-        output.append(UInt8(ascii: ":"))
-        appendDigits(secondOfDay / 60 % 60, count: 2, to: &output)
-        output.append(UInt8(ascii: ":"))
-        appendDigits(secondOfDay % 60, count: 2, to: &output)
-        appendFraction(nanos: Int64(nanos), to: &output)
-        output.append(UInt8(ascii: "Z"))
+        // "YYYY-MM-DDTHH:MM:SS" + ".fffffffff" + "Z", built in place and appended once.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { text in
+            let year = Int(year)
+            writeTwoDigits(year / 100, text, 0)
+            writeTwoDigits(year % 100, text, 2)
+            text[4] = UInt8(ascii: "-")
+            writeTwoDigits(Int(month), text, 5)
+            text[7] = UInt8(ascii: "-")
+            writeTwoDigits(Int(day), text, 8)
+            text[10] = UInt8(ascii: "T")
+            writeTwoDigits(secondOfDay / 3600, text, 11)
+            text[13] = UInt8(ascii: ":")
+            writeTwoDigits(secondOfDay / 60 % 60, text, 14)
+            text[16] = UInt8(ascii: ":")
+            writeTwoDigits(secondOfDay % 60, text, 17)
+            var count = 19 + writeFraction(nanos: Int(nanos), text, 19)
+            text[count] = UInt8(ascii: "Z")
+            count += 1
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: text[0..<count]))
+        }
         return true
     }
 
@@ -120,29 +127,40 @@ func floorDivide(_ value: Int64, _ divisor: Int64) -> Int64 {
     return (value % divisor != 0 && (value < 0) != (divisor < 0)) ? quotient - 1 : quotient
 }
 
-/// Appends `value` (non-negative) zero-padded to `count` digits.
-func appendDigits(_ value: Int64, count: Int, to output: inout [UInt8]) {
-    var divisor: Int64 = 1
-    for _ in 1..<count { divisor *= 10 }
-    var rest = value
-    while divisor > 0 {
-        output.append(UInt8(ascii: "0") + UInt8(rest / divisor % 10))
-        rest %= divisor
-        divisor /= 10
-    }
+/// "00" "01" ... "99".
+private let twoDigitTable: StaticString = """
+    00010203040506070809101112131415161718192021222324252627282930313233343536373839\
+    40414243444546474849505152535455565758596061626364656667686970717273747576777879\
+    8081828384858687888990919293949596979899
+    """
+
+/// Writes `value` (0...99) as two digits at `offset`.
+@inline(__always)
+func writeTwoDigits(_ value: Int, _ text: UnsafeMutableBufferPointer<UInt8>, _ offset: Int) {
+    let table = twoDigitTable.utf8Start
+    text[offset] = table[value &* 2]
+    text[offset &+ 1] = table[value &* 2 &+ 1]
 }
 
-/// Appends `.fff`, `.ffffff` or `.fffffffff` (whichever shows every nonzero digit), or nothing for 0.
-func appendFraction(nanos: Int64, to output: inout [UInt8]) {
-    guard nanos != 0 else { return }
-    output.append(UInt8(ascii: "."))
-    if nanos % 1_000_000 == 0 {
-        appendDigits(nanos / 1_000_000, count: 3, to: &output)
-    } else if nanos % 1000 == 0 {
-        appendDigits(nanos / 1000, count: 6, to: &output)
-    } else {
-        appendDigits(nanos, count: 9, to: &output)
-    }
+/// Writes `value` (0...999) as three digits at `offset`.
+@inline(__always)
+func writeThreeDigits(_ value: Int, _ text: UnsafeMutableBufferPointer<UInt8>, _ offset: Int) {
+    text[offset] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value / 100)
+    writeTwoDigits(value % 100, text, offset &+ 1)
+}
+
+/// Writes `.fff`, `.ffffff` or `.fffffffff` (whichever shows every nonzero digit), or nothing for 0, at
+/// `offset`; returns the number of bytes written.
+@inline(__always)
+func writeFraction(nanos: Int, _ text: UnsafeMutableBufferPointer<UInt8>, _ offset: Int) -> Int {
+    guard nanos != 0 else { return 0 }
+    text[offset] = UInt8(ascii: ".")
+    writeThreeDigits(nanos / 1_000_000, text, offset + 1)
+    if nanos % 1_000_000 == 0 { return 4 }
+    writeThreeDigits(nanos / 1000 % 1000, text, offset + 4)
+    if nanos % 1000 == 0 { return 7 }
+    writeThreeDigits(nanos % 1000, text, offset + 7)
+    return 10
 }
 
 /// Reads fixed-width ASCII fields for the Timestamp and Duration parsers.
