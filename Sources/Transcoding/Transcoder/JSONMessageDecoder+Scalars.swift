@@ -295,24 +295,3 @@ func quotedPrefix(_ text: UnsafeRawBufferPointer) -> String {
     let shown = String(decoding: UnsafeRawBufferPointer(rebasing: text[..<min(text.count, limit)]), as: UTF8.self)
     return "\"\(shown)\(text.count > limit ? "..." : "")\""
 }
-
-extension EnumDescriptor {
-    /// The number of the value named by these UTF-8 bytes (a short linear search: enums are small, and it
-    /// avoids creating a `String` per lookup).
-    func number(namedUTF8 name: UnsafeRawBufferPointer) -> Int32? {
-        for value in self.values where utf8Equals(value.name, name) {
-            return value.number
-        }
-        return nil
-    }
-}
-
-/// Whether `string`'s UTF-8 is exactly `bytes`.
-@inline(__always)
-func utf8Equals(_ string: String, _ bytes: UnsafeRawBufferPointer) -> Bool {
-    let utf8 = string.utf8
-    guard utf8.count == bytes.count else { return false }
-    return utf8.withContiguousStorageIfAvailable { stored in
-        stored.elementsEqual(UnsafeRawBufferPointer(start: bytes.baseAddress, count: bytes.count))
-    } ?? utf8.elementsEqual(bytes)
-}

@@ -301,14 +301,3 @@ extension FieldDescriptor {
         }
     }
 }
-
-extension MessageDescriptor {
-    /// The index of the proto2 group field whose group type is named `name` (`Item` for
-    /// `optional group Item = 7`): some encoders, swift-protobuf among them, use that as the JSON key.
-    func groupFieldIndex(namedByType name: UnsafeRawBufferPointer) -> Int? {
-        for field in self.fields where field.type == .group {
-            if let groupType = field.messageType, utf8Equals(groupType.name, name) { return field.index }
-        }
-        return nil
-    }
-}

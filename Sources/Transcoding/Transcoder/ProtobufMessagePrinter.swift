@@ -247,9 +247,18 @@ struct ProtobufMessagePrinter {
     /// Reads the contents of a group whose start tag was just read, up to (not including) its end tag.
     static func readGroup(_ number: Int32, _ reader: inout ProtobufReader) throws(TranscodingError) -> UnsafeRawBufferPointer {
         let start = reader.position
-        try reader.skip(.startGroup, fieldNumber: number)
-        let endTagSize = ProtobufWriter.varintSize(UInt64(UInt32(bitPattern: number) << 3 | 4))
-        return UnsafeRawBufferPointer(rebasing: reader.base[start..<(reader.position - endTagSize)])
+        while true {
+            // The end tag is found by reading tags, not by its size: varints may be padded.
+            let tagStart = reader.position
+            let (fieldNumber, wireType) = try reader.readTag()
+            if wireType == .endGroup {
+                guard fieldNumber == number else {
+                    throw TranscodingError(.malformedProtobuf, "group \(number) ends with the end tag of \(fieldNumber)")
+                }
+                return UnsafeRawBufferPointer(rebasing: reader.base[start..<tagStart])
+            }
+            try reader.skip(wireType, fieldNumber: fieldNumber)
+        }
     }
 
     // MARK: A single field's value

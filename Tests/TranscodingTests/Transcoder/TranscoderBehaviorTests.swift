@@ -132,6 +132,34 @@ struct TranscoderBehaviorTests {
         #expect(try printed("a Value whose struct comes in two parts") == #"{"value":{"x":1.5,"y":1.5}}"#)
     }
 
+    @Test(
+        "proto2 groups: padded end tags, and two occurrences that merge",
+        arguments: [
+            [0x08, 0x01, 0x3B, 0x40, 0x05, 0xBC, 0x00],
+            [0x08, 0x01, 0x3B, 0x40, 0x05, 0x3C, 0x3B, 0x4A, 0x01, 0x78, 0x3C, 0x53, 0x5A, 0x00, 0x54],
+            [0x3B, 0x3C, 0x08, 0x02, 0x3B, 0x40, 0x07, 0xBC, 0x80, 0x00],
+        ] as [[UInt8]]
+    )
+    func groups(bytes: [UInt8]) throws {
+        let expected = try Portico_Test_V1_Legacy(serializedBytes: bytes)
+        let json = try ProtobufToJSON().transcode(bytes, as: TranscoderFixtures.legacy)
+        #expect(try Portico_Test_V1_Legacy(jsonString: json) == expected, "\(json)")
+        let back = try JSONToProtobuf().transcode(json, as: TranscoderFixtures.legacy)
+        #expect(try Portico_Test_V1_Legacy(serializedBytes: back) == expected)
+    }
+
+    @Test("JSON map keys that collide in the hash are still compared exactly")
+    func duplicateMapKeysAcrossOrder() throws {
+        let error = #expect(throws: TranscodingError.self) {
+            try Self.parse(#"{"mapString": {"a": "1", "b": "2", "c": "3", "b": "4"}}"#)
+        }
+        #expect(error?.fieldPath == #"mapString["b"]"#)
+        // Canonically equivalent but different bytes: two keys (swift-protobuf's Dictionary<String, _> would merge them).
+        let binary = try JSONToProtobuf().transcode(#"{"mapString": {"é": "1", "e\u0301": "2"}}"#, as: Self.everything)
+        let printed = try ProtobufToJSON().transcode(binary, as: Self.everything)
+        #expect(Array(printed.utf8) == Array(#"{"mapString":{"é":"1","e\#u{301}":"2"}}"#.utf8))
+    }
+
     // MARK: Printing options
 
     @Test("emitUnpopulatedFields prints defaults of implicit-presence fields, [] and {}, nothing else")
