@@ -11,13 +11,13 @@
 
 import Foundation
 import SwiftProtobuf
+import Transcoding
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
-import Transcoding
 
 // MARK: Messages
 
@@ -90,7 +90,9 @@ func throughput(bytes: Int, trials: Int = 7, minimum: Double = 0.2, _ body: () t
 
 func loadPool() throws -> DescriptorPool {
     let here = URL(fileURLWithPath: #filePath)
-    let set = here.deletingLastPathComponent().appendingPathComponent("../../Tests/TranscodingTests/Fixtures/everything.binpb")
+    let set = here.deletingLastPathComponent().appendingPathComponent(
+        "../../Tests/TranscodingTests/Fixtures/everything.binpb"
+    )
     return try DescriptorPool(fileDescriptorSets: [[UInt8](try Data(contentsOf: set.standardizedFileURL))])
 }
 
@@ -113,7 +115,9 @@ func run<M: SwiftProtobuf.Message & Equatable>(_ label: String, _ message: M, po
 
     // Both sides must agree before being timed.
     let porticoBinary = try json.withUnsafeBytes { try toProtobuf.transcode($0, as: type) }
-    guard try M(serializedBytes: porticoBinary) == message else { fatalError("\(label): Portico JSON -> binary disagrees") }
+    guard try M(serializedBytes: porticoBinary) == message else {
+        fatalError("\(label): Portico JSON -> binary disagrees")
+    }
     let porticoJSON = try binary.withUnsafeBytes { try toJSON.transcode($0, as: type) }
     guard try M(jsonUTF8Bytes: porticoJSON) == message else { fatalError("\(label): Portico binary -> JSON disagrees") }
 
@@ -121,27 +125,41 @@ func run<M: SwiftProtobuf.Message & Equatable>(_ label: String, _ message: M, po
         try json.withUnsafeBytes { try toProtobuf.transcode($0, as: type).count }
     }
     let porticoOnly = CommandLine.arguments.contains("--portico-only")
-    let jsonToBinarySwift = porticoOnly ? .nan : try throughput(bytes: json.count) {
-        let decoded = try M(jsonUTF8Bytes: json)
-        let encoded: [UInt8] = try decoded.serializedBytes()
-        return encoded.count
-    }
+    let jsonToBinarySwift =
+        porticoOnly
+        ? .nan
+        : try throughput(bytes: json.count) {
+            let decoded = try M(jsonUTF8Bytes: json)
+            let encoded: [UInt8] = try decoded.serializedBytes()
+            return encoded.count
+        }
     let binaryToJSONPortico = try throughput(bytes: porticoJSON.count) {
         try binary.withUnsafeBytes { try toJSON.transcode($0, as: type).count }
     }
-    let binaryToJSONSwift = porticoOnly ? .nan : try throughput(bytes: porticoJSON.count) {
-        let decoded = try M(serializedBytes: binary)
-        let encoded: [UInt8] = try decoded.jsonUTF8Bytes()
-        return encoded.count
-    }
+    let binaryToJSONSwift =
+        porticoOnly
+        ? .nan
+        : try throughput(bytes: porticoJSON.count) {
+            let decoded = try M(serializedBytes: binary)
+            let encoded: [UInt8] = try decoded.jsonUTF8Bytes()
+            return encoded.count
+        }
 
     let sizes = "\(json.count) B JSON / \(binary.count) B binary"
     print(
-        pad(label, 8), pad(sizes, 34), "JSON -> binary  ", format(jsonToBinaryPortico), format(jsonToBinarySwift),
+        pad(label, 8),
+        pad(sizes, 34),
+        "JSON -> binary  ",
+        format(jsonToBinaryPortico),
+        format(jsonToBinarySwift),
         String(format: "   %5.2fx", jsonToBinaryPortico / jsonToBinarySwift)
     )
     print(
-        pad("", 8), pad("", 34), "binary -> JSON  ", format(binaryToJSONPortico), format(binaryToJSONSwift),
+        pad("", 8),
+        pad("", 34),
+        "binary -> JSON  ",
+        format(binaryToJSONPortico),
+        format(binaryToJSONSwift),
         String(format: "   %5.2fx", binaryToJSONPortico / binaryToJSONSwift)
     )
 }

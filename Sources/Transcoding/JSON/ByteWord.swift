@@ -18,9 +18,9 @@ enum ByteWord {
     @inline(__always)
     static func bytesBefore(_ mask: UInt64) -> Int {
         #if _endian(little)
-        return mask.trailingZeroBitCount >> 3
+            return mask.trailingZeroBitCount >> 3
         #else
-        return mask.leadingZeroBitCount >> 3
+            return mask.leadingZeroBitCount >> 3
         #endif
     }
 }

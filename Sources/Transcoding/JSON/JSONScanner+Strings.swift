@@ -27,7 +27,9 @@ extension JSONScanner {
         while true {
             // Eight bytes at a time, up to the first one that needs a closer look.
             while self.index + 8 <= count {
-                let mask = ByteWord.stringAttentionMask(self.input.loadUnaligned(fromByteOffset: self.index, as: UInt64.self))
+                let mask = ByteWord.stringAttentionMask(
+                    self.input.loadUnaligned(fromByteOffset: self.index, as: UInt64.self)
+                )
                 if mask != 0 {
                     self.index += ByteWord.bytesBefore(mask)
                     break

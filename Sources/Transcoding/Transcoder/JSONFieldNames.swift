@@ -43,7 +43,14 @@ final class JSONFieldNames: @unchecked Sendable {
                 return
             }
             let hash = utf8.withUnsafeBytes { Self.hash($0) }
-            entries.append(Entry(hash: hash, fieldIndex: Int32(fieldIndex), nameStart: Int32(names.count), nameCount: Int32(utf8.count)))
+            entries.append(
+                Entry(
+                    hash: hash,
+                    fieldIndex: Int32(fieldIndex),
+                    nameStart: Int32(names.count),
+                    nameCount: Int32(utf8.count)
+                )
+            )
             names.append(contentsOf: utf8)
         }
         for (index, field) in fields.enumerated() { add(field.jsonName, index) }
@@ -62,7 +69,9 @@ final class JSONFieldNames: @unchecked Sendable {
         self.entries = .allocate(capacity: max(entries.count, 1))
         _ = self.entries.initialize(from: entries)
         let nameBytes = UnsafeMutableRawPointer.allocate(byteCount: max(names.count, 1), alignment: 8)
-        names.withUnsafeBytes { nameBytes.copyMemory(from: $0.baseAddress ?? UnsafeRawPointer(nameBytes), byteCount: $0.count) }
+        names.withUnsafeBytes {
+            nameBytes.copyMemory(from: $0.baseAddress ?? UnsafeRawPointer(nameBytes), byteCount: $0.count)
+        }
         self.nameBytes = nameBytes
 
         var quoted: [UInt8] = []
@@ -74,7 +83,9 @@ final class JSONFieldNames: @unchecked Sendable {
             quoted.append(contentsOf: writer.bytes)
         }
         let quotedKeys = UnsafeMutableRawPointer.allocate(byteCount: max(quoted.count, 1), alignment: 8)
-        quoted.withUnsafeBytes { quotedKeys.copyMemory(from: $0.baseAddress ?? UnsafeRawPointer(quotedKeys), byteCount: $0.count) }
+        quoted.withUnsafeBytes {
+            quotedKeys.copyMemory(from: $0.baseAddress ?? UnsafeRawPointer(quotedKeys), byteCount: $0.count)
+        }
         self.quotedKeys = quotedKeys
         self.keyRanges = .allocate(capacity: max(ranges.count, 1))
         _ = self.keyRanges.initialize(from: ranges)

@@ -47,7 +47,8 @@ extension JSONMessageDecoder {
     }
 
     /// Writes a map key (field 1) from its JSON string form, converting it to the key type.
-    mutating func writeMapKey(_ token: JSONString, _ keyField: FieldDescriptor) throws(TranscodingError) -> MapKeyRecord {
+    mutating func writeMapKey(_ token: JSONString, _ keyField: FieldDescriptor) throws(TranscodingError) -> MapKeyRecord
+    {
         if keyField.type == .string {
             self.output.writeTag(fieldNumber: 1, wireType: .lengthDelimited)
             self.writeStringContents(token)
@@ -68,8 +69,14 @@ extension JSONMessageDecoder {
     }
 
     /// The value of a non-string map key, as the bits of its integer (bool: 0 or 1).
-    static func mapKeyIdentity(_ text: UnsafeRawBufferPointer, _ keyField: FieldDescriptor) throws(TranscodingError) -> UInt64 {
-        let invalid = TranscodingError(.invalidValue, "map key \(quotedPrefix(text)) is not a valid \(keyField.typeDescription)")
+    static func mapKeyIdentity(
+        _ text: UnsafeRawBufferPointer,
+        _ keyField: FieldDescriptor
+    ) throws(TranscodingError) -> UInt64 {
+        let invalid = TranscodingError(
+            .invalidValue,
+            "map key \(quotedPrefix(text)) is not a valid \(keyField.typeDescription)"
+        )
         switch keyField.type {
         case .bool:
             if text.elementsEqual("true".utf8) { return 1 }

@@ -239,7 +239,10 @@ struct JSONMessageDecoder {
     }
 
     static func nullInArray(_ field: FieldDescriptor) -> TranscodingError {
-        TranscodingError(.invalidValue, "null is not allowed as an element of a repeated \(field.typeDescription) field")
+        TranscodingError(
+            .invalidValue,
+            "null is not allowed as an element of a repeated \(field.typeDescription) field"
+        )
     }
 }
 

@@ -62,7 +62,8 @@ enum ProtobufCanonicalizer {
         var groupStart = 0
         while groupStart < occurrences.count {
             var groupEnd = groupStart + 1
-            while groupEnd < occurrences.count && occurrences[groupEnd].fieldIndex == occurrences[groupStart].fieldIndex {
+            while groupEnd < occurrences.count && occurrences[groupEnd].fieldIndex == occurrences[groupStart].fieldIndex
+            {
                 groupEnd += 1
             }
             let field = type.fields[occurrences[groupStart].fieldIndex]
@@ -77,7 +78,9 @@ enum ProtobufCanonicalizer {
                 // Merge: one length-delimited value holding every occurrence's contents.
                 var contents: [UInt8] = []
                 for occurrence in group {
-                    guard occurrence.wireType == .lengthDelimited else { throw wireTypeError(field, occurrence.wireType) }
+                    guard occurrence.wireType == .lengthDelimited else {
+                        throw wireTypeError(field, occurrence.wireType)
+                    }
                     var valueReader = ProtobufReader(raw(occurrence))
                     _ = try valueReader.readTag()
                     contents.append(contentsOf: try valueReader.readLengthDelimited())
@@ -88,7 +91,9 @@ enum ProtobufCanonicalizer {
                 output.writeTag(fieldNumber: field.number, wireType: .startGroup)
                 for occurrence in group {
                     guard occurrence.wireType == .startGroup else { throw wireTypeError(field, occurrence.wireType) }
-                    var groupReader = ProtobufReader(UnsafeRawBufferPointer(rebasing: bytes[occurrence.valueStart..<occurrence.end]))
+                    var groupReader = ProtobufReader(
+                        UnsafeRawBufferPointer(rebasing: bytes[occurrence.valueStart..<occurrence.end])
+                    )
                     output.bytes.append(contentsOf: try ProtobufMessagePrinter.readGroup(field.number, &groupReader))
                 }
                 output.writeTag(fieldNumber: field.number, wireType: .endGroup)

@@ -46,7 +46,10 @@ struct ProtobufMessagePrinter {
     /// Prints a message: a JSON object, or the special form of a well-known type.
     mutating func printMessage(_ bytes: UnsafeRawBufferPointer, _ type: MessageDescriptor) throws(TranscodingError) {
         guard self.depthBudget > 0 else {
-            throw TranscodingError(.tooDeep, "messages are nested more deeply than the limit of the JSON encoding options")
+            throw TranscodingError(
+                .tooDeep,
+                "messages are nested more deeply than the limit of the JSON encoding options"
+            )
         }
         self.depthBudget -= 1
         defer { self.depthBudget += 1 }
@@ -100,12 +103,27 @@ struct ProtobufMessagePrinter {
             do throws(TranscodingError) {
                 if field.cardinality == .repeated {
                     if field.isMap {
-                        try self.printMapRun(field, key: names.quotedKey(field.index, protoName: protoNames), wireType, &reader)
+                        try self.printMapRun(
+                            field,
+                            key: names.quotedKey(field.index, protoName: protoNames),
+                            wireType,
+                            &reader
+                        )
                     } else {
-                        try self.printRepeatedRun(field, key: names.quotedKey(field.index, protoName: protoNames), wireType, &reader)
+                        try self.printRepeatedRun(
+                            field,
+                            key: names.quotedKey(field.index, protoName: protoNames),
+                            wireType,
+                            &reader
+                        )
                     }
                 } else {
-                    try self.printSingular(field, key: names.quotedKey(field.index, protoName: protoNames), wireType, &reader)
+                    try self.printSingular(
+                        field,
+                        key: names.quotedKey(field.index, protoName: protoNames),
+                        wireType,
+                        &reader
+                    )
                 }
             } catch {
                 throw error.nested(under: field.jsonName)
@@ -183,7 +201,10 @@ struct ProtobufMessagePrinter {
                         try self.printMessage(try reader.readLengthDelimited(), try field.resolvedMessageType())
                     case .group:
                         try Self.expect(wireType, .startGroup, field)
-                        try self.printMessage(try Self.readGroup(field.number, &reader), try field.resolvedMessageType())
+                        try self.printMessage(
+                            try Self.readGroup(field.number, &reader),
+                            try field.resolvedMessageType()
+                        )
                     default:
                         try Self.expect(wireType, elementWireType, field)
                         try self.printScalar(try Self.readScalar(wireType, &reader), field)
@@ -231,7 +252,11 @@ struct ProtobufMessagePrinter {
             guard field.type != .message && field.type != .group else { return }
             self.output.writeKey(quoted: key)
             // Printing a zero value cannot fail (strings are empty, enums fall back to numbers).
-            try? self.printScalar(field.type == .string || field.type == .bytes ? .bytes(UnsafeRawBufferPointer(start: nil, count: 0)) : .bits(0), field)
+            try? self.printScalar(
+                field.type == .string || field.type == .bytes
+                    ? .bytes(UnsafeRawBufferPointer(start: nil, count: 0)) : .bits(0),
+                field
+            )
         }
     }
 
@@ -245,7 +270,10 @@ struct ProtobufMessagePrinter {
     }
 
     /// Reads the contents of a group whose start tag was just read, up to (not including) its end tag.
-    static func readGroup(_ number: Int32, _ reader: inout ProtobufReader) throws(TranscodingError) -> UnsafeRawBufferPointer {
+    static func readGroup(
+        _ number: Int32,
+        _ reader: inout ProtobufReader
+    ) throws(TranscodingError) -> UnsafeRawBufferPointer {
         let start = reader.position
         while true {
             // The end tag is found by reading tags, not by its size: varints may be padded.
@@ -253,7 +281,10 @@ struct ProtobufMessagePrinter {
             let (fieldNumber, wireType) = try reader.readTag()
             if wireType == .endGroup {
                 guard fieldNumber == number else {
-                    throw TranscodingError(.malformedProtobuf, "group \(number) ends with the end tag of \(fieldNumber)")
+                    throw TranscodingError(
+                        .malformedProtobuf,
+                        "group \(number) ends with the end tag of \(fieldNumber)"
+                    )
                 }
                 return UnsafeRawBufferPointer(rebasing: reader.base[start..<tagStart])
             }
