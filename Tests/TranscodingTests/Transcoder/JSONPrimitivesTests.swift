@@ -230,7 +230,7 @@ extension TranscoderJSONPrimitives {
                 (123456789012345, "123456789012345"), (1e-7, "1e-07"),
                 (0.30000000000000004, "0.30000000000000004"), (.infinity, "\"Infinity\""),
                 (-.infinity, "\"-Infinity\""),
-                (.nan, "\"NaN\""), (5e-324, "5e-324"),
+                (.nan, "\"NaN\""), (.leastNonzeroMagnitude, "5e-324"),
             ]
         )
         func doubles(value: Double, expected: String) {
