@@ -1,0 +1,226 @@
+public import Logging
+public import NIOCore
+public import NIOPosix
+public import ServiceLifecycle
+import Synchronization
+
+/// The gateway's gRPC client: HTTP/2 connections to upstream servers, shared by all calls.
+///
+/// Per target (host, port) it keeps up to ``Configuration/maximumConnectionsPerTarget`` connections and
+/// multiplexes calls on them up to each peer's `SETTINGS_MAX_CONCURRENT_STREAMS`. Connections open on demand and
+/// close after ``Configuration/idleTimeout``; a broken one is dropped and the next call opens a new one. After a
+/// failed connect, calls fail at once with `UNAVAILABLE` until the backoff delay has passed.
+///
+/// Message bytes are not copied or parsed: request payloads go out as given (plus the 5-byte prefix), response
+/// payloads come back as slices of the received buffers.
+///
+/// Calls work as soon as the pool exists. ``run()`` makes it a `Service`: it waits for graceful shutdown, then
+/// refuses new calls, lets running calls finish and closes every connection (or closes at once if the task is
+/// cancelled).
+public final class UpstreamPool: Service, Sendable {
+    public let configuration: Configuration
+
+    private let eventLoopGroup: any EventLoopGroup
+    private let logger: Logger
+    private let allocator = ByteBufferAllocator()
+    private let state: Mutex<State>
+
+    private struct State {
+        var targets: [UpstreamTarget: Target] = [:]
+        var isShutDown = false
+    }
+
+    private struct Target {
+        var connections: UpstreamConnectionSet<UpstreamConnection>
+        /// `host:port`, computed once.
+        let authority: String
+    }
+
+    /// - Parameters:
+    ///   - configuration: connection, limits and HTTP/2 settings.
+    ///   - eventLoopGroup: where connections run; the shared NIO singleton by default (as Hummingbird's).
+    ///   - logger: connection events at debug level.
+    public init(
+        configuration: Configuration = .defaults,
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        logger: Logger = Logger(label: "portico.upstream")
+    ) {
+        self.configuration = configuration
+        self.eventLoopGroup = eventLoopGroup
+        self.logger = logger
+        self.state = Mutex(State())
+    }
+
+    /// Starts a call and returns at once; read the response parts from the returned ``UpstreamCall``.
+    ///
+    /// Use it for server-streaming methods, and for any method whose response should be streamed.
+    public func call(_ request: UpstreamRequest) -> UpstreamCall {
+        UpstreamCall(stream: self.startStream(request, isUnary: false))
+    }
+
+    /// Makes a unary call and waits for the whole response: one suspension, no per-part overhead.
+    ///
+    /// More than one response message, or an OK status without one, ends the call with `INTERNAL`. Cancelling
+    /// the calling task resets the stream and returns `CANCELLED`.
+    nonisolated(nonsending) public func unary(_ request: UpstreamRequest) async -> UpstreamUnaryResponse {
+        await self.startStream(request, isUnary: true).unaryResponse()
+    }
+
+    /// Runs until graceful shutdown (or cancellation), then closes every connection. Running calls may finish
+    /// during a graceful shutdown; cancelling the task closes connections at once, failing their calls.
+    public func run() async throws {
+        do {
+            try await gracefulShutdown()
+        } catch {
+            // Cancelled: close at once below.
+        }
+        let graceful = !Task.isCancelled
+        let connections = self.state.withLock { state in
+            state.isShutDown = true
+            var connections: [UpstreamConnection] = []
+            for key in state.targets.keys {
+                connections += state.targets[key]?.connections.removeAll() ?? []
+            }
+            state.targets.removeAll()
+            return connections
+        }
+        self.logger.debug("upstream pool shutting down", metadata: ["connections": "\(connections.count)"])
+        for connection in connections {
+            connection.close(graceful: graceful)
+        }
+        await withTaskCancellationHandler {
+            for connection in connections {
+                try? await connection.closeFuture.get()
+            }
+        } onCancel: {
+            for connection in connections {
+                connection.close(graceful: false)
+            }
+        }
+    }
+
+    private func startStream(_ request: UpstreamRequest, isUnary: Bool) -> UpstreamStream {
+        let now = NIODeadline.now()
+        var deadline: NIODeadline?
+        if let timeout = request.timeout {
+            guard timeout > .zero else {
+                return UpstreamStream(
+                    failedWith: UpstreamStatus(code: .deadlineExceeded, message: "the call's timeout is not positive")
+                )
+            }
+            deadline = now + TimeAmount(timeout)
+        }
+
+        let reserved: (UpstreamConnectionSet<UpstreamConnection>.Reservation, authority: String)? =
+            self.state.withLock { state in
+                guard !state.isShutDown else { return nil }
+                let target = request.target
+                let reservation = state.targets[
+                    target,
+                    default: Target(
+                        connections: UpstreamConnectionSet(
+                            maximumConnections: self.configuration.maximumConnectionsPerTarget,
+                            assumedMaximumStreams: self.configuration.http2.assumedMaximumConcurrentStreams
+                        ),
+                        authority: target.authority
+                    )
+                ].connections.reserveStream(now: now) {
+                    UpstreamConnection(
+                        eventLoop: self.eventLoopGroup.next(),
+                        target: target,
+                        pool: self,
+                        configuration: self.configuration,
+                        logger: self.logger
+                    )
+                }
+                return (reservation, state.targets[target]?.authority ?? target.authority)
+            }
+
+        guard let (reservation, authority) = reserved else {
+            return UpstreamStream(failedWith: UpstreamStatus(code: .unavailable, message: "the upstream pool is shut down"))
+        }
+
+        let connection: UpstreamConnection
+        let isNew: Bool
+        switch reservation {
+        case .existing(let existing):
+            connection = existing
+            isNew = false
+        case .new(let new):
+            connection = new
+            isNew = true
+        case .backingOff(let lastError, let retryAt):
+            let milliseconds = max(0, (retryAt - now).nanoseconds / 1_000_000)
+            return UpstreamStream(
+                failedWith: UpstreamStatus(
+                    code: .unavailable,
+                    message: "\(lastError); next connection attempt in \(milliseconds) ms"
+                )
+            )
+        }
+
+        let stream = UpstreamStream(
+            connection: connection,
+            requestHeaders: request.makeHeaders(authority: authority, scheme: self.configuration.transportSecurity.scheme),
+            requestFrames: request.makeFrames(allocator: self.allocator),
+            deadline: deadline,
+            maximumMessageSize: self.configuration.maximumReceiveMessageSize,
+            isUnary: isUnary,
+            initialWindow: self.configuration.http2.targetStreamWindowSize
+        )
+        connection.enqueue(stream)
+        if isNew {
+            self.logger.debug("opening upstream connection", metadata: ["target": "\(request.target)"])
+            connection.connect()
+        }
+        return stream
+    }
+}
+
+// MARK: - Connection bookkeeping (called by connections, from their event loops)
+
+extension UpstreamPool {
+    func releaseStreams(on connection: UpstreamConnection, count: Int) {
+        self.state.withLock { $0.targets[connection.target]?.connections.releaseStreams(on: connection, count: count) }
+    }
+
+    func connectionReady(_ connection: UpstreamConnection) {
+        self.state.withLock { $0.targets[connection.target]?.connections.connectionReady(connection) }
+    }
+
+    func maximumStreamsChanged(on connection: UpstreamConnection, to maximum: Int) {
+        self.state.withLock {
+            $0.targets[connection.target]?.connections.maximumStreamsChanged(on: connection, to: maximum)
+        }
+    }
+
+    func connectionGoingAway(_ connection: UpstreamConnection) {
+        self.state.withLock { $0.targets[connection.target]?.connections.connectionGoingAway(connection) }
+    }
+
+    func connectionClosed(_ connection: UpstreamConnection) {
+        self.state.withLock { $0.targets[connection.target]?.connections.remove(connection) }
+    }
+
+    func connectFailed(_ connection: UpstreamConnection, error: String) {
+        let random = Double.random(in: 0...1)
+        self.state.withLock {
+            $0.targets[connection.target]?.connections.connectFailed(
+                connection,
+                error: error,
+                now: .now(),
+                backoff: self.configuration.backoff,
+                random: random
+            )
+        }
+    }
+
+    func removeIfIdle(_ connection: UpstreamConnection) -> Bool {
+        self.state.withLock { $0.targets[connection.target]?.connections.removeIfIdle(connection) ?? true }
+    }
+
+    /// The number of connections (connecting, ready or going away) to `target`; for tests and metrics.
+    func connectionCount(to target: UpstreamTarget) -> Int {
+        self.state.withLock { $0.targets[target]?.connections.entries.count ?? 0 }
+    }
+}

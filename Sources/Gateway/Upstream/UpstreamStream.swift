@@ -1,0 +1,306 @@
+import NIOCore
+import NIOHPACK
+import NIOHTTP2
+import Synchronization
+
+/// One gRPC call on an upstream connection.
+///
+/// Two halves with different owners:
+/// - the event-loop half (request to send, response ``StateMachine``, stream ID, deadline timer, flow-control
+///   window), touched only on `connection.eventLoop`;
+/// - the ``Inbox``, behind a mutex, where the event loop leaves response parts and the consumer takes them.
+///
+/// The consumer waits with one continuation at a time, woken once per batch of reads rather than per part, so a
+/// unary call costs one suspension.
+final class UpstreamStream: @unchecked Sendable {
+    /// The connection carrying the call; `nil` for a call that failed before reaching one.
+    let connection: UpstreamConnection?
+    /// When the call times out, if it has a deadline.
+    let deadline: NIODeadline?
+
+    // MARK: Event-loop half (connection.eventLoop only)
+
+    /// The HEADERS to send; emptied once written.
+    var requestHeaders: HPACKHeaders
+    /// The DATA frames to send (gRPC-framed messages); emptied once written.
+    var requestFrames: [ByteBuffer]
+    var machine: StateMachine
+    /// Assigned when the request headers are written.
+    var streamID: HTTP2StreamID?
+    var deadlineTimer: NIOScheduledCallback?
+    /// The receive window last reported for this stream.
+    var inboundWindow: Int
+    /// Whether the connection will wake the consumer at the end of the current read.
+    var isScheduledForWake = false
+
+    // MARK: Consumer half (any thread)
+
+    private let inbox: Mutex<Inbox>
+
+    init(
+        connection: UpstreamConnection,
+        requestHeaders: HPACKHeaders,
+        requestFrames: [ByteBuffer],
+        deadline: NIODeadline?,
+        maximumMessageSize: Int,
+        isUnary: Bool,
+        initialWindow: Int
+    ) {
+        self.connection = connection
+        self.deadline = deadline
+        self.requestHeaders = requestHeaders
+        self.requestFrames = requestFrames
+        self.machine = StateMachine(maximumMessageSize: maximumMessageSize, expectsSingleMessage: isUnary)
+        self.inboundWindow = initialWindow
+        self.inbox = Mutex(Inbox(defersWindowUpdates: !isUnary, bufferLimit: initialWindow))
+    }
+
+    /// A call that ends before reaching a connection (pool shut down, backing off, deadline already passed).
+    init(failedWith status: UpstreamStatus) {
+        self.connection = nil
+        self.deadline = nil
+        self.requestHeaders = [:]
+        self.requestFrames = []
+        self.machine = StateMachine(maximumMessageSize: 0, expectsSingleMessage: false)
+        _ = self.machine.fail(with: status, resetStream: false)
+        self.inboundWindow = 0
+        var inbox = Inbox(defersWindowUpdates: false, bufferLimit: 0)
+        inbox.status = status
+        self.inbox = Mutex(inbox)
+    }
+}
+
+// MARK: - Consumer side
+
+extension UpstreamStream {
+    /// The next response part, or `nil` after the status. One consumer at a time.
+    nonisolated(nonsending) func nextEvent() async -> UpstreamCall.Event? {
+        let (ready, releaseWindow) = self.inbox.withLock { $0.takeNextEvent() }
+        if releaseWindow { self.connection?.replenishWindow(of: self) }
+        switch ready {
+        case .event(let event): return event
+        case .end: return nil
+        case .empty: break
+        }
+
+        return await withTaskCancellationHandler {
+            await withUnsafeContinuation { (continuation: UnsafeContinuation<UpstreamCall.Event?, Never>) in
+                let (ready, releaseWindow) = self.inbox.withLock { inbox in
+                    let taken = inbox.takeNextEvent()
+                    if case .empty = taken.0 {
+                        precondition(inbox.waiter == nil, "an UpstreamCall must be read by one task at a time")
+                        inbox.waiter = .nextEvent(continuation)
+                    }
+                    return taken
+                }
+                if releaseWindow { self.connection?.replenishWindow(of: self) }
+                switch ready {
+                case .event(let event): continuation.resume(returning: event)
+                case .end: continuation.resume(returning: nil)
+                case .empty: break
+                }
+            }
+        } onCancel: {
+            self.cancel()
+        }
+    }
+
+    /// Waits for the whole response of a unary call.
+    nonisolated(nonsending) func unaryResponse() async -> UpstreamUnaryResponse {
+        if let response = self.inbox.withLock({ $0.takeUnaryResponse() }) {
+            return response
+        }
+        return await withTaskCancellationHandler {
+            await withUnsafeContinuation { (continuation: UnsafeContinuation<UpstreamUnaryResponse, Never>) in
+                let response = self.inbox.withLock { inbox in
+                    let response = inbox.takeUnaryResponse()
+                    if response == nil {
+                        precondition(inbox.waiter == nil, "an upstream call must be awaited by one task at a time")
+                        inbox.waiter = .unaryResponse(continuation)
+                    }
+                    return response
+                }
+                if let response {
+                    continuation.resume(returning: response)
+                }
+            }
+        } onCancel: {
+            self.cancel()
+        }
+    }
+
+    /// Ends the call with CANCELLED and resets the stream, unless it has already ended.
+    func cancel() {
+        self.connection?.cancel(
+            self,
+            status: UpstreamStatus(code: .cancelled, message: "the call was cancelled before it completed")
+        )
+    }
+
+    /// Whether the status has been received (or generated) already.
+    var hasStatus: Bool {
+        self.inbox.withLock { $0.status != nil }
+    }
+}
+
+// MARK: - Event-loop side
+
+extension UpstreamStream {
+    /// Leaves a response part in the inbox. Returns whether a consumer is waiting and must be woken.
+    func deliver(_ part: Inbox.Part) -> Bool {
+        self.inbox.withLock { inbox in
+            switch part {
+            case .initialMetadata(let headers):
+                inbox.initialMetadata = headers
+            case .message(let message):
+                inbox.messages.append(message)
+                inbox.bufferedBytes += message.readableBytes
+            case .status(let status):
+                inbox.status = status
+            }
+            return inbox.waiter != nil
+        }
+    }
+
+    /// Whether the consumer has fallen behind, in which case the window update is held back until it catches up.
+    func shouldDeferWindowUpdate() -> Bool {
+        self.inbox.withLock { inbox in
+            guard inbox.defersWindowUpdates, inbox.bufferedBytes >= inbox.bufferLimit else { return false }
+            inbox.windowUpdateDeferred = true
+            return true
+        }
+    }
+
+    /// Resumes the waiting consumer if there is something for it.
+    func wakeConsumer() {
+        enum Wake {
+            case none
+            case nextEvent(UnsafeContinuation<UpstreamCall.Event?, Never>, UpstreamCall.Event?, releaseWindow: Bool)
+            case unaryResponse(UnsafeContinuation<UpstreamUnaryResponse, Never>, UpstreamUnaryResponse)
+        }
+        let wake = self.inbox.withLock { inbox -> Wake in
+            switch inbox.waiter {
+            case .none:
+                return .none
+            case .nextEvent(let continuation):
+                let (taken, releaseWindow) = inbox.takeNextEvent()
+                switch taken {
+                case .empty:
+                    return .none
+                case .event(let event):
+                    inbox.waiter = nil
+                    return .nextEvent(continuation, event, releaseWindow: releaseWindow)
+                case .end:
+                    inbox.waiter = nil
+                    return .nextEvent(continuation, nil, releaseWindow: releaseWindow)
+                }
+            case .unaryResponse(let continuation):
+                guard let response = inbox.takeUnaryResponse() else { return .none }
+                inbox.waiter = nil
+                return .unaryResponse(continuation, response)
+            }
+        }
+        switch wake {
+        case .none:
+            break
+        case .nextEvent(let continuation, let event, let releaseWindow):
+            if releaseWindow { self.connection?.replenishWindow(of: self) }
+            continuation.resume(returning: event)
+        case .unaryResponse(let continuation, let response):
+            continuation.resume(returning: response)
+        }
+    }
+}
+
+extension UpstreamStream: NIOScheduledCallbackHandler {
+    /// The deadline passed.
+    func handleScheduledCallback(eventLoop: some EventLoop) {
+        self.connection?.deadlineExpired(self)
+    }
+}
+
+// MARK: - Inbox
+
+extension UpstreamStream {
+    /// Response parts waiting for the consumer, and the consumer waiting for them.
+    struct Inbox {
+        enum Part {
+            case initialMetadata(HPACKHeaders)
+            case message(ByteBuffer)
+            case status(UpstreamStatus)
+        }
+
+        enum Waiter {
+            case nextEvent(UnsafeContinuation<UpstreamCall.Event?, Never>)
+            case unaryResponse(UnsafeContinuation<UpstreamUnaryResponse, Never>)
+        }
+
+        enum Taken {
+            case event(UpstreamCall.Event)
+            case end
+            case empty
+        }
+
+        var initialMetadata: HPACKHeaders?
+        var initialMetadataTaken = false
+        var messages: [ByteBuffer] = []
+        var messagesHead = 0
+        var status: UpstreamStatus?
+        var statusTaken = false
+        var waiter: Waiter?
+
+        /// Bytes of messages not yet taken (streaming calls only hold back window updates).
+        var bufferedBytes = 0
+        let defersWindowUpdates: Bool
+        /// Above this many buffered bytes, window updates wait for the consumer.
+        let bufferLimit: Int
+        var windowUpdateDeferred = false
+
+        init(defersWindowUpdates: Bool, bufferLimit: Int) {
+            self.defersWindowUpdates = defersWindowUpdates
+            self.bufferLimit = bufferLimit
+        }
+
+        /// Takes the next part in order (initial metadata, messages, status). The flag says a held-back window
+        /// update can now be sent.
+        mutating func takeNextEvent() -> (Taken, releaseWindow: Bool) {
+            if !self.initialMetadataTaken, let metadata = self.initialMetadata {
+                self.initialMetadataTaken = true
+                self.initialMetadata = nil
+                return (.event(.initialMetadata(metadata)), false)
+            }
+            if self.messagesHead < self.messages.count {
+                let message = self.messages[self.messagesHead]
+                self.messagesHead += 1
+                if self.messagesHead == self.messages.count {
+                    self.messages.removeAll(keepingCapacity: self.messages.count <= 64)
+                    self.messagesHead = 0
+                }
+                self.bufferedBytes -= message.readableBytes
+                var releaseWindow = false
+                if self.windowUpdateDeferred, self.bufferedBytes <= self.bufferLimit / 2 {
+                    self.windowUpdateDeferred = false
+                    releaseWindow = true
+                }
+                return (.event(.message(message)), releaseWindow)
+            }
+            if let status = self.status {
+                if self.statusTaken { return (.end, false) }
+                self.statusTaken = true
+                return (.event(.status(status)), false)
+            }
+            return (.empty, false)
+        }
+
+        /// Takes everything once the status is known.
+        mutating func takeUnaryResponse() -> UpstreamUnaryResponse? {
+            guard let status = self.status, !self.statusTaken else { return nil }
+            self.statusTaken = true
+            let message = self.messagesHead < self.messages.count ? self.messages[self.messagesHead] : nil
+            self.messages = []
+            self.messagesHead = 0
+            defer { self.initialMetadata = nil }
+            return UpstreamUnaryResponse(initialMetadata: self.initialMetadata, message: message, status: status)
+        }
+    }
+}
