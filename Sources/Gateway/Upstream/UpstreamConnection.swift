@@ -51,6 +51,7 @@ final class UpstreamConnection: @unchecked Sendable {
     private var finishedOpenStreams: [UpstreamStream] = []
     private var releasedStreams = 0
     private var needsFlush = false
+    private var isFlushScheduled = false
 
     private var idleTimer: NIOScheduledCallback?
     private var keepaliveTimer: NIOScheduledCallback?
@@ -103,12 +104,21 @@ extension UpstreamConnection {
     }
 
     /// Sends the call (or queues it until the connection is up).
+    ///
+    /// Writes are flushed once per batch: from other threads, by the last of the queued starts; on the event loop
+    /// (e.g. callers resumed by a read, each starting its next call), by one task queued behind them.
     func enqueue(_ stream: UpstreamStream) {
-        self.queuedStarts.add(1, ordering: .relaxed)
         if self.eventLoop.inEventLoop {
             self.start(stream)
-            self.finishQueuedStart()
+            if !self.isFlushScheduled {
+                self.isFlushScheduled = true
+                self.eventLoop.execute {
+                    self.isFlushScheduled = false
+                    self.flushPendingWork()
+                }
+            }
         } else {
+            self.queuedStarts.add(1, ordering: .relaxed)
             self.eventLoop.execute {
                 self.start(stream)
                 self.finishQueuedStart()

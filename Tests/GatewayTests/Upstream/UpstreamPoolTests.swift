@@ -6,7 +6,7 @@ import Testing
 @testable import Gateway
 
 /// End-to-end: the pool against a real grpc-swift-2 server on 127.0.0.1.
-@Suite("UpstreamPool against a grpc-swift server")
+@Suite("UpstreamPool against a grpc-swift server", .serialized)
 struct UpstreamPoolTests {
     static func request(
         _ target: UpstreamTarget,
@@ -227,7 +227,7 @@ struct UpstreamPoolTests {
                 #expect(response.status.origin == .local)
                 #expect(elapsed >= .milliseconds(990))
                 #expect(elapsed < .seconds(1) + .milliseconds(500), "took \(elapsed)")
-                #expect(probe.timeoutHeaders == ["1000000u"])
+                #expect(probe.timeoutHeaders == ["1000000u"], "server handler calls: \(probe.calls)")
                 #expect(await probe.wait { $0.cancelledHandlers == 1 })
             }
         }
@@ -297,7 +297,7 @@ struct UpstreamPoolTests {
                 #expect(results.count == 200)
                 #expect(results.allSatisfy { $0 })
                 let connections = pool.connectionCount(to: target)
-                #expect((1...3).contains(connections), "\(connections) connections")
+                #expect((2...3).contains(connections), "\(connections) connections")
             }
         }
     }
