@@ -64,46 +64,6 @@ extension UpstreamStatus {
         }
     }
 
-    /// A gRPC status code (0 through 16). Values outside that range are read as ``unknown``, as the gRPC spec says.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        /// The numeric value sent in `grpc-status`.
-        public let rawValue: Int
-
-        /// Returns the code for a numeric value, or `nil` when it is not one of the 17 gRPC codes.
-        public init?(rawValue: Int) {
-            guard (0...16).contains(rawValue) else { return nil }
-            self.rawValue = rawValue
-        }
-
-        private init(_ rawValue: Int) {
-            self.rawValue = rawValue
-        }
-
-        public static let ok = Code(0)
-        public static let cancelled = Code(1)
-        public static let unknown = Code(2)
-        public static let invalidArgument = Code(3)
-        public static let deadlineExceeded = Code(4)
-        public static let notFound = Code(5)
-        public static let alreadyExists = Code(6)
-        public static let permissionDenied = Code(7)
-        public static let resourceExhausted = Code(8)
-        public static let failedPrecondition = Code(9)
-        public static let aborted = Code(10)
-        public static let outOfRange = Code(11)
-        public static let unimplemented = Code(12)
-        public static let `internal` = Code(13)
-        public static let unavailable = Code(14)
-        public static let dataLoss = Code(15)
-        public static let unauthenticated = Code(16)
-
-        private static let names = [
-            "OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS",
-            "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE",
-            "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED",
-        ]
-
-        /// The canonical upper-case name, e.g. `UNAVAILABLE`.
-        public var description: String { Self.names[self.rawValue] }
-    }
+    /// The gRPC status code type, shared with the rest of the gateway.
+    public typealias Code = GRPCStatusCode
 }

@@ -22,6 +22,8 @@ public final class MessageDescriptor: @unchecked Sendable {
     private let sparseIndexByNumber: [Int32: Int]
     /// Field index by JSON name and by proto name.
     private let indexByName: [String: Int]
+    /// Field names as bytes for the JSON transcoder: key lookup without `String`s, pre-quoted keys.
+    let jsonNames: JSONFieldNames
 
     /// The largest field number kept in the dense table; higher numbers go to the dictionary.
     static let denseNumberLimit: Int32 = 256
@@ -60,6 +62,7 @@ public final class MessageDescriptor: @unchecked Sendable {
         self.denseIndexByNumber = dense
         self.sparseIndexByNumber = sparse
         self.indexByName = byName
+        self.jsonNames = JSONFieldNames(fields: fields)
         for field in fields { field.containingMessage = self }
     }
 

@@ -1,1 +1,0 @@
-// The demo backend. Filled in by the gateway issue.

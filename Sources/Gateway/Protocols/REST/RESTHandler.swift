@@ -1,0 +1,263 @@
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import NIOHPACK
+import Transcoding
+
+/// Serves REST/JSON calls: matches the `google.api.http` route, binds path, query and body into the request
+/// message, calls the backend, and answers with JSON (or the raw bytes of a `google.api.HttpBody`).
+struct RESTHandler: Sendable {
+    let routes: HTTPRouteTable
+    let binder: RequestBinder
+    let renderer: ResponseRenderer
+    let statuses: StatusRenderer
+    let upstream: UpstreamPool
+    let backends: BackendDirectory
+    let configuration: GatewayConfiguration
+
+    func handle(_ request: Request, context: GatewayRequestContext) async -> Response {
+        do {
+            return try await self.serve(request, context: context)
+        } catch let error as GatewayError {
+            return self.errorResponse(error)
+        } catch {
+            return self.errorResponse(GatewayError(code: .internal, message: "\(error)"))
+        }
+    }
+
+    private func serve(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        let rawPath = request.head.path ?? "/"
+        let (path, query) = Self.splitQuery(rawPath)
+        let method = request.method.rawValue
+
+        let route: HTTPRoute
+        let bindings: [PathBinding]
+        do {
+            switch try self.routes.match(method: method, path: String(path)) {
+            case .matched(let matched, let matchedBindings):
+                (route, bindings) = (matched, matchedBindings)
+            case .methodNotAllowed(let allowed):
+                throw GatewayError.methodNotAllowed(method: method, path: String(path), allowed: allowed)
+            case .notFound:
+                throw GatewayError.notFound(method: method, path: String(path))
+            }
+        } catch let error as TranscodingError {
+            throw GatewayError(error)
+        }
+
+        let contentType = request.headers[.contentType]
+        if case .none = route.body {} else if !route.takesHTTPBody {
+            try Self.requireJSON(contentType)
+        }
+        let body = try await self.collectBody(request, route: route)
+        let message: [UInt8]
+        do {
+            message = try body.withUnsafeReadableBytes { buffer in
+                try self.binder.bind(
+                    route: route, pathBindings: bindings, query: query, body: buffer, contentType: contentType)
+            }
+        } catch let error as TranscodingError {
+            throw GatewayError(error)
+        }
+
+        let upstreamRequest = UpstreamRequest(
+            target: try self.backends.target(for: route.method.service),
+            path: route.method.grpcPath,
+            metadata: try RequestMetadata.forward(request.headers, policy: self.configuration.metadata),
+            timeout: self.configuration.deadlines.timeout(
+                for: route.method, requested: try RequestMetadata.requestedTimeout(request.headers)),
+            message: ByteBuffer(bytes: message)
+        )
+        if route.method.serverStreaming {
+            return try await self.stream(upstreamRequest, route: route, accept: request.headers[.accept])
+        }
+        let upstream = self.upstream
+        let response: UpstreamUnaryResponse
+        if let connection = context.connection {
+            response = await connection.cancellingOnClose { await upstream.unary(upstreamRequest) }
+        } else {
+            response = await upstream.unary(upstreamRequest)
+        }
+        return self.unary(response, route: route)
+    }
+
+    // MARK: Unary
+
+    private func unary(_ response: UpstreamUnaryResponse, route: HTTPRoute) -> Response {
+        var headers = HTTPFields()
+        ResponseMetadata.add(response.initialMetadata, prefix: self.configuration.metadata.responseHeaderPrefix, policy: self.configuration.metadata, to: &headers)
+        ResponseMetadata.add(response.status.trailers, prefix: self.configuration.metadata.responseTrailerPrefix, policy: self.configuration.metadata, to: &headers)
+        guard response.status.isOK, let message = response.message else {
+            return self.errorResponse(GatewayError(response.status), headers: headers)
+        }
+        let rendered: RenderedBody
+        do {
+            rendered = try message.withUnsafeReadableBytes { try self.renderer.render($0, route: route) }
+        } catch {
+            return self.errorResponse(
+                GatewayError(code: .internal, message: "the backend's response could not be transcoded: \(error)"),
+                headers: headers
+            )
+        }
+        return Self.response(status: 200, body: rendered, headers: headers)
+    }
+
+    // MARK: Server streaming
+
+    private func stream(_ request: UpstreamRequest, route: HTTPRoute, accept: String?) async throws -> Response {
+        let call = self.upstream.call(request)
+        var headers = HTTPFields()
+        // Read up to the first message: an error before it gets a real HTTP error status.
+        var first: ByteBuffer?
+        var finishedOK = false
+        readFirst: while let event = await call.next() {
+            switch event {
+            case .initialMetadata(let metadata):
+                ResponseMetadata.add(metadata, prefix: self.configuration.metadata.responseHeaderPrefix, policy: self.configuration.metadata, to: &headers)
+            case .message(let message):
+                first = message
+                break readFirst
+            case .status(let status):
+                ResponseMetadata.add(status.trailers, prefix: self.configuration.metadata.responseTrailerPrefix, policy: self.configuration.metadata, to: &headers)
+                guard status.isOK else { return self.errorResponse(GatewayError(status), headers: headers) }
+                finishedOK = true
+                break readFirst
+            }
+        }
+        let format = StreamFormat(accept: accept)
+        let renderer = self.renderer
+        let statuses = self.statuses
+
+        if route.returnsHTTPBody {
+            // Raw bytes concatenated; the content type comes from the first message.
+            var firstRendered: (type: String?, data: [UInt8]) = (nil, [])
+            if let first, case .raw(let type, let data) = try? first.withUnsafeReadableBytes({ try renderer.render($0, route: route) }) {
+                firstRendered = (type, data)
+            }
+            let firstData = firstRendered.data
+            headers[.contentType] = firstRendered.type.flatMap { MetadataPolicy.isSafeValue($0) ? $0 : nil } ?? "application/octet-stream"
+            let body = ResponseBody { writer in
+                defer { call.cancel() }
+                try await writer.write(ByteBuffer(bytes: firstData))
+                while let event = await call.next() {
+                    guard case .message(let message) = event else { continue }
+                    if case .raw(_, let data) = try message.withUnsafeReadableBytes({ try renderer.render($0, route: route) }) {
+                        try await writer.write(ByteBuffer(bytes: data))
+                    }
+                }
+                try await writer.finish(nil)
+            }
+            return Response(status: .ok, headers: headers, body: body)
+        }
+
+        headers[.contentType] = format.contentType
+        if finishedOK {  // an empty stream
+            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: format.opening + format.closing)))
+        }
+        let firstMessage = first
+        let body = ResponseBody { writer in
+            defer { call.cancel() }  // a client that went away (write threw) resets the upstream stream
+            var count = 0
+            var pending = format.opening
+            var message = firstMessage
+            while true {
+                if let current = message {
+                    do {
+                        let rendered = try current.withUnsafeReadableBytes { try renderer.render($0, route: route) }
+                        guard case .json(let json) = rendered else { break }
+                        pending += format.message(json, index: count)
+                        count += 1
+                    } catch {
+                        let status = statuses.render(code: .internal, message: "a streamed message could not be transcoded: \(error)", details: nil)
+                        try await writer.write(ByteBuffer(bytes: pending + format.error(status, afterMessages: count)))
+                        try await writer.finish(nil)
+                        return
+                    }
+                    try await writer.write(ByteBuffer(bytes: pending))
+                    pending = []
+                }
+                guard let event = await call.next() else { break }
+                switch event {
+                case .initialMetadata:
+                    message = nil
+                case .message(let next):
+                    message = next
+                case .status(let status):
+                    if status.isOK {
+                        pending += format.closing
+                    } else {
+                        let json = statuses.render(code: status.code, message: status.message, details: status.details)
+                        pending += format.error(json, afterMessages: count)
+                    }
+                    try await writer.write(ByteBuffer(bytes: pending))
+                    try await writer.finish(nil)
+                    return
+                }
+            }
+            try await writer.finish(nil)
+        }
+        return Response(status: .ok, headers: headers, body: body)
+    }
+
+    // MARK: Helpers
+
+    private func collectBody(_ request: Request, route: HTTPRoute) async throws -> ByteBuffer {
+        let limit = self.configuration.limits.maxRequestBodyBytes
+        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > limit {
+            throw GatewayError.bodyTooLarge(limit: limit)
+        }
+        do {
+            return try await request.body.collect(upTo: limit)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw GatewayError.bodyTooLarge(limit: limit)
+        }
+    }
+
+    private static func requireJSON(_ contentType: String?) throws {
+        guard let contentType else { return }
+        let mediaType = RequestMetadata.mediaType(contentType)
+        if mediaType == "application/json" || mediaType.hasSuffix("+json") || mediaType.isEmpty { return }
+        throw GatewayError(
+            code: .invalidArgument,
+            message: "unsupported content type \"\(contentType)\"; send application/json",
+            httpStatus: 415
+        )
+    }
+
+    static func splitQuery(_ rawPath: String) -> (path: Substring, query: Substring?) {
+        guard let mark = rawPath.firstIndex(of: "?") else { return (rawPath[...], nil) }
+        return (rawPath[..<mark], rawPath[rawPath.index(after: mark)...])
+    }
+
+    func errorResponse(_ error: GatewayError, headers: HTTPFields = HTTPFields()) -> Response {
+        var headers = headers
+        headers[.contentType] = "application/json"
+        for (name, value) in error.headers {
+            if let fieldName = HTTPField.Name(name) { headers[fieldName] = value }
+        }
+        let body = self.statuses.render(code: error.code, message: error.message, details: error.details)
+        return Response(
+            status: HTTPResponse.Status(code: error.httpStatus),
+            headers: headers,
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: body))
+        )
+    }
+
+    static func response(status: Int, body: RenderedBody, headers: HTTPFields) -> Response {
+        var headers = headers
+        let bytes: [UInt8]
+        switch body {
+        case .json(let json):
+            headers[.contentType] = "application/json"
+            bytes = json
+        case .raw(let contentType, let data):
+            headers[.contentType] = contentType.flatMap { MetadataPolicy.isSafeValue($0) ? $0 : nil } ?? "application/octet-stream"
+            bytes = data
+        }
+        return Response(
+            status: HTTPResponse.Status(code: status),
+            headers: headers,
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes))
+        )
+    }
+}

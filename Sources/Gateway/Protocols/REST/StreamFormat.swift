@@ -1,0 +1,86 @@
+/// How a server-streaming response is written to a REST client, chosen by the `Accept` header.
+///
+/// In every format an error after the first message is delivered in the body, so an HTTP/1.1 client
+/// (which never sees trailers) still learns that the stream failed:
+/// - `array` (default, `application/json`): `[{...},{...},{"error":{"code":..,"message":..,"details":[..]}}]`;
+/// - `ndjson` (`application/x-ndjson`): one message per line, then `{"error":{...}}` on the last line;
+/// - `serverSentEvents` (`text/event-stream`): `data: {...}` events, then `event: error` with the status.
+enum StreamFormat: Sendable {
+    case array
+    case ndjson
+    case serverSentEvents
+
+    init(accept: String?) {
+        guard let accept = accept?.lowercased() else {
+            self = .array
+            return
+        }
+        if accept.contains("text/event-stream") {
+            self = .serverSentEvents
+        } else if accept.contains("application/x-ndjson") || accept.contains("application/jsonl") {
+            self = .ndjson
+        } else {
+            self = .array
+        }
+    }
+
+    var contentType: String {
+        switch self {
+        case .array: "application/json"
+        case .ndjson: "application/x-ndjson"
+        case .serverSentEvents: "text/event-stream"
+        }
+    }
+
+    /// Bytes before the first message.
+    var opening: [UInt8] {
+        switch self {
+        case .array: [UInt8(ascii: "[")]
+        case .ndjson, .serverSentEvents: []
+        }
+    }
+
+    /// One message, `index` counting from 0.
+    func message(_ json: [UInt8], index: Int) -> [UInt8] {
+        switch self {
+        case .array:
+            return index == 0 ? json : [UInt8(ascii: ",")] + json
+        case .ndjson:
+            return json + [UInt8(ascii: "\n")]
+        case .serverSentEvents:
+            return Self.event(json)
+        }
+    }
+
+    /// An SSE `data:` event; a multi-line (indented) JSON text gets one `data:` line per line.
+    private static func event(_ json: [UInt8]) -> [UInt8] {
+        var event = Array("data: ".utf8)
+        for byte in json {
+            event.append(byte)
+            if byte == UInt8(ascii: "\n") { event.append(contentsOf: "data: ".utf8) }
+        }
+        event.append(contentsOf: "\n\n".utf8)
+        return event
+    }
+
+    /// Bytes that end a stream that completed normally.
+    var closing: [UInt8] {
+        switch self {
+        case .array: [UInt8(ascii: "]")]
+        case .ndjson, .serverSentEvents: []
+        }
+    }
+
+    /// Bytes that end a stream with an error (`status` is the `google.rpc.Status` JSON), after `count` messages.
+    func error(_ status: [UInt8], afterMessages count: Int) -> [UInt8] {
+        let wrapped = Array(#"{"error":"#.utf8) + status + [UInt8(ascii: "}")]
+        switch self {
+        case .array:
+            return (count == 0 ? [] : [UInt8(ascii: ",")]) + wrapped + [UInt8(ascii: "]")]
+        case .ndjson:
+            return wrapped + [UInt8(ascii: "\n")]
+        case .serverSentEvents:
+            return Array("event: error\n".utf8) + Self.event(status)
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import HTTPTypes
+import NIOHPACK
+
+/// Reads what a client's HTTP headers ask of the backend call: metadata and deadline.
+enum RequestMetadata {
+    /// The request headers that `policy` forwards, as gRPC metadata. A value with CR, LF or NUL is refused.
+    static func forward(_ headers: HTTPFields, policy: MetadataPolicy) throws(GatewayError) -> HPACKHeaders {
+        var metadata = HPACKHeaders()
+        for field in headers {
+            let name = field.name.canonicalName
+            guard policy.forwardsRequestHeader(name) else { continue }
+            guard MetadataPolicy.isSafeValue(field.value) else {
+                throw GatewayError(code: .invalidArgument, message: "header \(name) contains a line break or NUL")
+            }
+            metadata.add(name: name, value: field.value)
+        }
+        return metadata
+    }
+
+    static let grpcTimeout = HTTPField.Name("grpc-timeout")!
+    static let serverTimeout = HTTPField.Name("x-server-timeout")!
+
+    /// The deadline the client asked for: `grpc-timeout` (gRPC syntax) or `X-Server-Timeout` (seconds).
+    /// An unparsable value is a 400, not silently ignored.
+    static func requestedTimeout(_ headers: HTTPFields) throws(GatewayError) -> Duration? {
+        if let value = headers[Self.grpcTimeout] {
+            guard let timeout = GRPCTimeout.parse(value) else {
+                throw GatewayError(
+                    code: .invalidArgument,
+                    message: "invalid grpc-timeout \"\(value)\": expected up to 8 digits and a unit (H, M, S, m, u, n)"
+                )
+            }
+            return timeout
+        }
+        if let value = headers[Self.serverTimeout] {
+            guard let timeout = GRPCTimeout.parseSeconds(value) else {
+                throw GatewayError(
+                    code: .invalidArgument,
+                    message: "invalid X-Server-Timeout \"\(value)\": expected a number of seconds such as 2.5"
+                )
+            }
+            return timeout
+        }
+        return nil
+    }
+
+    /// The media type of a `Content-Type` value, lower-cased, without parameters.
+    static func mediaType(_ contentType: String) -> String {
+        let type = contentType.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        return String(type.filter { $0 != " " && $0 != "\t" }).lowercased()
+    }
+}
+
+/// Writes a backend's metadata into response headers under the policy's prefixes.
+enum ResponseMetadata {
+    static func add(_ metadata: HPACKHeaders?, prefix: String, policy: MetadataPolicy, to headers: inout HTTPFields) {
+        guard let metadata else { return }
+        for (name, value, _) in metadata where policy.returnsMetadata(name) && MetadataPolicy.isSafeValue(value) {
+            guard let fieldName = HTTPField.Name(prefix + name) else { continue }
+            headers.append(HTTPField(name: fieldName, value: value))
+        }
+    }
+}

@@ -1,0 +1,70 @@
+public import Logging
+import Hummingbird
+public import NIOCore
+public import ServiceLifecycle
+public import Transcoding
+
+/// Portico's gateway: an HTTP listener that serves the `google.api.http` routes of a descriptor pool by
+/// calling gRPC backends over HTTP/2.
+///
+/// Run it as a `Service` (in a `ServiceGroup`, or with `run()` directly); it stops on graceful shutdown.
+public struct Gateway: Service {
+    public let pool: DescriptorPool
+    public let configuration: GatewayConfiguration
+    public let routes: HTTPRouteTable
+    private let logger: Logger
+    private let onListening: @Sendable (HostAndPort) async -> Void
+
+    /// Compiles the routes of `pool`; fails on a route that cannot be served, naming the method.
+    /// - Parameter onListening: called with the bound address once the listener accepts connections.
+    public init(
+        pool: DescriptorPool,
+        configuration: GatewayConfiguration,
+        logger: Logger = Logger(label: "portico"),
+        onListening: @escaping @Sendable (HostAndPort) async -> Void = { _ in }
+    ) throws(TranscodingError) {
+        self.pool = pool
+        self.configuration = configuration
+        self.routes = try HTTPRouteTable(
+            pool: pool,
+            services: configuration.exposedServices,
+            options: configuration.routing
+        )
+        self.logger = logger
+        self.onListening = onListening
+    }
+
+    public func run() async throws {
+        var upstreamConfiguration = UpstreamPool.Configuration.defaults
+        upstreamConfiguration.maximumReceiveMessageSize = self.configuration.limits.maxResponseMessageBytes
+        let upstream = UpstreamPool(configuration: upstreamConfiguration, logger: self.logger)
+        let rest = RESTHandler(
+            routes: self.routes,
+            binder: RequestBinder(options: self.configuration.binding),
+            renderer: ResponseRenderer(options: self.configuration.jsonOutput),
+            statuses: StatusRenderer(pool: self.pool, options: self.configuration.jsonOutput),
+            upstream: upstream,
+            backends: BackendDirectory(self.configuration),
+            configuration: self.configuration
+        )
+        let onListening = self.onListening
+        let listen = self.configuration.listen
+        let application = Application(
+            responder: GatewayResponder(rest: rest),
+            server: .http1(additionalChannelHandlers: [ClientConnection.Observer()]),
+            configuration: .init(
+                address: .hostname(listen.host, port: listen.port),
+                serverName: nil
+            ),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? listen.port
+                await onListening(HostAndPort(host: listen.host, port: port))
+            },
+            logger: self.logger
+        )
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask { try await upstream.run() }
+            group.addTask { try await application.run() }
+        }
+    }
+}

@@ -1,0 +1,127 @@
+/// A map key already written, kept until the map ends to reject duplicates.
+struct MapKeyRecord {
+    /// The key itself for integer and bool keys (so equal identities are equal keys), a hash of the
+    /// UTF-8 for string keys.
+    let identity: UInt64
+    /// The key as written, for error messages and (string keys) exact comparison.
+    let token: JSONString
+    let isString: Bool
+}
+
+extension JSONMessageDecoder {
+    /// Decodes a JSON object as a map field: one length-delimited entry (key = 1, value = 2) per member.
+    mutating func decodeMap(_ field: FieldDescriptor) throws(TranscodingError) {
+        let entryType = try field.resolvedMessageType()
+        let keyField = entryType.mapKey
+        let valueField = entryType.mapValue
+        try self.expectValue(startingWith: UInt8(ascii: "{"), "an object", for: "a map field")
+        guard try self.scanner.beginObject() else { return }
+        let keysBase = self.mapKeys.count
+        defer { self.mapKeys.removeSubrange(keysBase...) }
+        repeat {
+            let keyToken = try self.scanner.readKey()
+            let entryStart = self.output.count
+            self.output.writeTag(fieldNumber: field.number, wireType: .lengthDelimited)
+            let marker = self.output.beginLengthDelimited()
+            do throws(TranscodingError) {
+                let record = try self.writeMapKey(keyToken, keyField)
+                if self.scanner.consumeNull() {
+                    guard valueField.elementNullIsAValue else {
+                        throw TranscodingError(.invalidValue, "null is not allowed as a map value")
+                    }
+                    self.writeNullValue(for: valueField)
+                } else if valueField.type == .message || valueField.type == .group {
+                    try self.decodeSingular(valueField, mode: .explicitPresence)
+                } else if try !self.decodeScalar(valueField, mode: .explicitPresence) {
+                    // An unknown enum name, skipped: drop the whole entry.
+                    self.output.bytes.removeSubrange(entryStart...)
+                    continue
+                }
+                self.output.endLengthDelimited(marker)
+                self.mapKeys.append(record)
+            } catch {
+                throw error.nested(underMapKey: self.scanner.stringValue(keyToken))
+            }
+        } while try self.scanner.nextMember()
+        try self.rejectDuplicateMapKeys(from: keysBase)
+    }
+
+    /// Writes a map key (field 1) from its JSON string form, converting it to the key type.
+    mutating func writeMapKey(_ token: JSONString, _ keyField: FieldDescriptor) throws(TranscodingError) -> MapKeyRecord {
+        if keyField.type == .string {
+            self.output.writeTag(fieldNumber: 1, wireType: .lengthDelimited)
+            self.writeStringContents(token)
+            return self.stringKeyRecord(token)
+        }
+        let scanner = self.scanner
+        let identity = try scanner.withValue(of: token) { (text) throws(TranscodingError) -> UInt64 in
+            try Self.mapKeyIdentity(text, keyField)
+        }
+        self.output.writeTag(fieldNumber: 1, wireType: keyField.type.wireType)
+        switch keyField.type {
+        case .int32, .int64, .sint32, .sint64, .sfixed32, .sfixed64:
+            self.output.writeSigned(Int64(bitPattern: identity), as: keyField.type)
+        default:
+            self.output.writeUnsigned(identity, as: keyField.type)
+        }
+        return MapKeyRecord(identity: identity, token: token, isString: false)
+    }
+
+    /// The value of a non-string map key, as the bits of its integer (bool: 0 or 1).
+    static func mapKeyIdentity(_ text: UnsafeRawBufferPointer, _ keyField: FieldDescriptor) throws(TranscodingError) -> UInt64 {
+        let invalid = TranscodingError(.invalidValue, "map key \(quotedPrefix(text)) is not a valid \(keyField.typeDescription)")
+        switch keyField.type {
+        case .bool:
+            if text.elementsEqual("true".utf8) { return 1 }
+            if text.elementsEqual("false".utf8) { return 0 }
+            throw invalid
+        case .int32, .sint32, .sfixed32, .int64, .sint64, .sfixed64:
+            guard let number = DecimalNumber(parsing: text), let value = try? number.int64() else { throw invalid }
+            let is32 = keyField.type != .int64 && keyField.type != .sint64 && keyField.type != .sfixed64
+            if is32 && (value < Int64(Int32.min) || value > Int64(Int32.max)) { throw invalid }
+            return UInt64(bitPattern: value)
+        case .uint32, .fixed32, .uint64, .fixed64:
+            guard let number = DecimalNumber(parsing: text), let value = try? number.uint64() else { throw invalid }
+            if (keyField.type == .uint32 || keyField.type == .fixed32) && value > UInt64(UInt32.max) { throw invalid }
+            return value
+        default:
+            throw TranscodingError(.invalidDescriptorSet, "\(keyField.typeDescription) cannot be a map key type")
+        }
+    }
+
+    mutating func stringKeyRecord(_ token: JSONString) -> MapKeyRecord {
+        let scanner = self.scanner
+        let hash = scanner.withValue(of: token) { JSONFieldNames.hash($0) }
+        return MapKeyRecord(identity: hash, token: token, isString: true)
+    }
+
+    /// Throws if two of the keys recorded since `base` are equal.
+    mutating func rejectDuplicateMapKeys(from base: Int) throws(TranscodingError) {
+        guard self.mapKeys.count - base > 1 else { return }
+        self.mapKeys[base...].sort { $0.identity < $1.identity }
+        var index = base + 1
+        while index < self.mapKeys.count {
+            let previous = self.mapKeys[index - 1]
+            let current = self.mapKeys[index]
+            if previous.identity == current.identity {
+                // Integer keys are their identity; strings are compared byte for byte (not as `String`s,
+                // which would equate different Unicode normalizations).
+                var same = true
+                if current.isString {
+                    var first: [UInt8] = []
+                    var second: [UInt8] = []
+                    self.scanner.appendValue(of: previous.token, to: &first)
+                    self.scanner.appendValue(of: current.token, to: &second)
+                    same = first == second
+                }
+                if same {
+                    // Name the key as the second occurrence spells it.
+                    let later = previous.token.start > current.token.start ? previous : current
+                    throw TranscodingError(.invalidValue, "duplicate map key")
+                        .nested(underMapKey: self.scanner.stringValue(later.token))
+                }
+            }
+            index += 1
+        }
+    }
+}

@@ -1,0 +1,87 @@
+import ArgumentParser
+import Gateway
+import Logging
+import Transcoding
+
+/// The flags that tune the gateway, shared by `serve` and `demo`.
+struct GatewayOptions: ParsableArguments {
+    @Option(help: "The address to listen on, HOST:PORT (port 0 picks a free port).")
+    var listen: String = "127.0.0.1:8080"
+
+    @Option(help: "The deadline of calls whose client sends none, in seconds.")
+    var defaultTimeout: Double = 30
+
+    @Option(help: "The longest deadline any call gets, in seconds (client deadlines are clamped to it).")
+    var maxTimeout: Double = 300
+
+    @Option(help: "The largest request body accepted, in bytes (413 beyond it).")
+    var maxRequestBytes: Int = 4 << 20
+
+    @Option(help: "The largest response message accepted from a backend, in bytes.")
+    var maxResponseBytes: Int = 4 << 20
+
+    @Flag(help: "Skip JSON fields that the request message does not have, instead of answering 400.")
+    var ignoreUnknownFields = false
+
+    @Flag(help: "Skip query parameters that name no field, instead of answering 400.")
+    var ignoreUnknownQueryParameters = false
+
+    @Flag(help: "Keep '+' as '+' in query strings (by default it decodes to a space, as in HTML forms).")
+    var keepPlusInQuery = false
+
+    @Flag(help: "Print fields that hold their default value (0, \"\", false, [], {}).")
+    var emitUnpopulatedFields = false
+
+    @Flag(help: "Print enum values as numbers instead of names.")
+    var enumsAsIntegers = false
+
+    @Flag(help: "Print field names as in the .proto file (snake_case) instead of lowerCamelCase.")
+    var useProtoFieldNames = false
+
+    @Option(help: "Indent JSON responses by this many spaces (0: compact).")
+    var indent: Int = 0
+
+    @Option(
+        name: .customLong("forward-header"),
+        help: "Forward only these request headers as gRPC metadata (repeatable; default: all but hop-by-hop and reserved ones)."
+    )
+    var forwardedHeaders: [String] = []
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String = "info"
+
+    func configuration() throws -> GatewayConfiguration {
+        guard let listen = HostAndPort(parsing: self.listen) else {
+            throw ValidationError("--listen must be HOST:PORT, got \"\(self.listen)\"")
+        }
+        guard self.defaultTimeout > 0, self.maxTimeout > 0 else {
+            throw ValidationError("--default-timeout and --max-timeout must be positive")
+        }
+        var configuration = GatewayConfiguration(listen: listen)
+        configuration.deadlines.defaultTimeout = .nanoseconds(Int64(self.defaultTimeout * 1e9))
+        configuration.deadlines.maxTimeout = .nanoseconds(Int64(self.maxTimeout * 1e9))
+        configuration.limits.maxRequestBodyBytes = self.maxRequestBytes
+        configuration.limits.maxResponseMessageBytes = self.maxResponseBytes
+        configuration.binding.json.ignoreUnknownFields = self.ignoreUnknownFields
+        configuration.binding.json.maxInputSize = self.maxRequestBytes
+        configuration.binding.ignoreUnknownQueryParameters = self.ignoreUnknownQueryParameters
+        configuration.binding.queryPlusAsSpace = !self.keepPlusInQuery
+        configuration.jsonOutput.emitUnpopulatedFields = self.emitUnpopulatedFields
+        configuration.jsonOutput.enumsAsIntegers = self.enumsAsIntegers
+        configuration.jsonOutput.useProtoFieldNames = self.useProtoFieldNames
+        configuration.jsonOutput.indent = self.indent
+        if !self.forwardedHeaders.isEmpty {
+            configuration.metadata.forwardedRequestHeaders = Set(self.forwardedHeaders.map { $0.lowercased() })
+        }
+        return configuration
+    }
+
+    func logger() throws -> Logger {
+        guard let level = Logger.Level(rawValue: self.logLevel) else {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+        }
+        var logger = Logger(label: "portico")
+        logger.logLevel = level
+        return logger
+    }
+}
