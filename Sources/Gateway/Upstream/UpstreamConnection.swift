@@ -143,7 +143,10 @@ extension UpstreamConnection {
             let increment = self.configuration.http2.targetStreamWindowSize - stream.inboundWindow
             guard increment > 0 else { return }
             stream.inboundWindow += increment
-            context.write(self.wrap(HTTP2Frame(streamID: id, payload: .windowUpdate(windowSizeIncrement: increment))), promise: nil)
+            context.write(
+                self.wrap(HTTP2Frame(streamID: id, payload: .windowUpdate(windowSizeIncrement: increment))),
+                promise: nil
+            )
             self.needsFlush = true
             self.flushPendingWork()
         }
@@ -398,7 +401,12 @@ extension UpstreamConnection {
         guard let keepalive = self.configuration.keepalive, case .active(let context) = self.phase else { return }
         if keepalive.permitWithoutCalls || !self.streams.isEmpty {
             context.writeAndFlush(
-                self.wrap(HTTP2Frame(streamID: .rootStream, payload: .ping(HTTP2PingData(withInteger: 0x706f7274), ack: false))),
+                self.wrap(
+                    HTTP2Frame(
+                        streamID: .rootStream,
+                        payload: .ping(HTTP2PingData(withInteger: 0x706f7274), ack: false)
+                    )
+                ),
                 promise: nil
             )
             self.pingTimeoutTimer = try? self.eventLoop.scheduleCallback(
@@ -635,7 +643,9 @@ extension UpstreamConnection {
             let target = Self.clampWindow(self.configuration.http2.targetConnectionWindowSize)
             guard inbound <= target / 2 else { return }
             context.write(
-                self.wrap(HTTP2Frame(streamID: .rootStream, payload: .windowUpdate(windowSizeIncrement: target - inbound))),
+                self.wrap(
+                    HTTP2Frame(streamID: .rootStream, payload: .windowUpdate(windowSizeIncrement: target - inbound))
+                ),
                 promise: nil
             )
             self.needsFlush = true
@@ -648,7 +658,9 @@ extension UpstreamConnection {
         guard inbound <= target / 2, !stream.shouldDeferWindowUpdate() else { return }
         stream.inboundWindow = target
         context.write(
-            self.wrap(HTTP2Frame(streamID: event.streamID, payload: .windowUpdate(windowSizeIncrement: target - inbound))),
+            self.wrap(
+                HTTP2Frame(streamID: event.streamID, payload: .windowUpdate(windowSizeIncrement: target - inbound))
+            ),
             promise: nil
         )
         self.needsFlush = true

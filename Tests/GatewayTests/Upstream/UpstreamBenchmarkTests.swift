@@ -30,8 +30,15 @@ struct UpstreamBenchmarkTests {
             try await withUpstreamPool(eventLoopGroup: clientGroup) { pool in
                 let loop = clientGroup.next()
                 let driver = EventLoopDriver(eventLoop: loop)
-                let request = UpstreamRequest(target: target, path: UpstreamTestService.path("Echo"), message: Self.payload)
-                #expect(await driver.run(pool: pool, request: request, iterations: Self.warmup, concurrency: concurrency) == Self.warmup)
+                let request = UpstreamRequest(
+                    target: target,
+                    path: UpstreamTestService.path("Echo"),
+                    message: Self.payload
+                )
+                #expect(
+                    await driver.run(pool: pool, request: request, iterations: Self.warmup, concurrency: concurrency)
+                        == Self.warmup
+                )
 
                 // Rounds, so that the minimum filters out time lost to other processes on a busy machine.
                 var rounds: [(user: Double, system: Double, process: Double, wall: Double)] = []
@@ -87,7 +94,11 @@ struct UpstreamBenchmarkTests {
         try await withUpstreamTestServer(eventLoopGroup: serverGroup) { target, _ in
             // Portico client, callers on the global executor.
             let portico = try await withUpstreamPool(eventLoopGroup: clientGroup) { pool in
-                let request = UpstreamRequest(target: target, path: UpstreamTestService.path("Echo"), message: Self.payload)
+                let request = UpstreamRequest(
+                    target: target,
+                    path: UpstreamTestService.path("Echo"),
+                    message: Self.payload
+                )
                 let call: @Sendable () async -> Bool = { await pool.unary(request).status.isOK }
                 return await Self.measure(concurrency: concurrency, call)
             }
@@ -128,7 +139,10 @@ struct UpstreamBenchmarkTests {
     }
 
     /// Runs `warmup` then `iterations` calls over `concurrency` workers; returns process CPU and wall time per call.
-    static func measure(concurrency: Int, _ call: @escaping @Sendable () async -> Bool) async -> (cpu: Double, wall: Double) {
+    static func measure(
+        concurrency: Int,
+        _ call: @escaping @Sendable () async -> Bool
+    ) async -> (cpu: Double, wall: Double) {
         func run(_ total: Int) async -> Int {
             await withTaskGroup(of: Int.self) { group in
                 for worker in 0..<concurrency {

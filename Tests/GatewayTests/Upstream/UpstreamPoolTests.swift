@@ -30,7 +30,9 @@ struct UpstreamPoolTests {
     }
 
     /// Reads a call to the end.
-    static func collect(_ call: UpstreamCall) async -> (metadata: HPACKHeaders?, messages: [ByteBuffer], status: UpstreamStatus?) {
+    static func collect(
+        _ call: UpstreamCall
+    ) async -> (metadata: HPACKHeaders?, messages: [ByteBuffer], status: UpstreamStatus?) {
         var metadata: HPACKHeaders?
         var messages: [ByteBuffer] = []
         var status: UpstreamStatus?
@@ -156,7 +158,9 @@ struct UpstreamPoolTests {
     func errorStatusWithDetails() async throws {
         try await withUpstreamTestServer { target, _ in
             try await withUpstreamPool { pool in
-                let (metadata, messages, status) = await Self.collect(pool.call(Self.request(target, "FailAfterMessage")))
+                let (metadata, messages, status) = await Self.collect(
+                    pool.call(Self.request(target, "FailAfterMessage"))
+                )
                 #expect(metadata != nil)
                 #expect(messages == [ByteBuffer(bytes: [1, 2, 3])])
                 let final = try #require(status)
