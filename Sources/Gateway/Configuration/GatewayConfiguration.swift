@@ -18,6 +18,10 @@ public struct GatewayConfiguration: Sendable {
     public var jsonOutput: JSONEncodingOptions
     public var metadata: MetadataPolicy
     public var routing: RouterOptions
+    /// Which browser origins may call (CORS); any origin without credentials by default.
+    public var cors: CORSPolicy
+    /// HTTP/1.1 (default), or HTTP/2 over cleartext with prior knowledge (h2c).
+    public var listenerProtocol: ListenerProtocol
 
     public init(
         listen: HostAndPort = HostAndPort(host: "127.0.0.1", port: 8080),
@@ -29,7 +33,9 @@ public struct GatewayConfiguration: Sendable {
         binding: BindingOptions = .defaults,
         jsonOutput: JSONEncodingOptions = .init(),
         metadata: MetadataPolicy = .defaults,
-        routing: RouterOptions = .init()
+        routing: RouterOptions = .init(),
+        cors: CORSPolicy = .defaults,
+        listenerProtocol: ListenerProtocol = .http1
     ) {
         self.listen = listen
         self.defaultBackend = defaultBackend
@@ -41,6 +47,8 @@ public struct GatewayConfiguration: Sendable {
         self.jsonOutput = jsonOutput
         self.metadata = metadata
         self.routing = routing
+        self.cors = cors
+        self.listenerProtocol = listenerProtocol
     }
 
     public static var defaults: GatewayConfiguration { .init() }
@@ -90,6 +98,20 @@ public struct GatewayConfiguration: Sendable {
             return min(requested ?? self.defaultTimeout, maximum)
         }
     }
+}
+
+/// The HTTP version the listener speaks.
+public struct ListenerProtocol: Sendable, Hashable, CustomStringConvertible {
+    private enum Wrapped: Hashable { case http1, h2c }
+    private let wrapped: Wrapped
+
+    /// HTTP/1.1 with keep-alive.
+    public static let http1 = ListenerProtocol(wrapped: .http1)
+    /// HTTP/2 over cleartext TCP, with prior knowledge (`curl --http2-prior-knowledge`).
+    public static let h2c = ListenerProtocol(wrapped: .h2c)
+
+    public var description: String { self.wrapped == .http1 ? "HTTP/1.1" : "HTTP/2 (h2c)" }
+    var isHTTP2: Bool { self.wrapped == .h2c }
 }
 
 /// A host and port, parsed from `HOST:PORT` (`[::1]:8080` for IPv6).

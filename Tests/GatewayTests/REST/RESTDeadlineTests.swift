@@ -41,7 +41,7 @@ struct RESTDeadlineTests {
             let elapsed = ContinuousClock.now - start
             #expect(reply.status == 504, "\(reply.text)")
             #expect(try reply.json()["code"] as? Int == 4)
-            #expect(elapsed < .milliseconds(1300), "\(elapsed)")
+            #expect(elapsed < .seconds(3), "\(elapsed)")  // 0.3 s asked; generous for a loaded 2-core machine
             #expect(await demo.echo.events.waitForCancellations(atLeast: 1))
         }
     }
@@ -49,25 +49,41 @@ struct RESTDeadlineTests {
     @Test("a client that disconnects cancels a unary call upstream")
     func unaryDisconnect() async throws {
         try await TestGateway.withDemo { gateway, demo in
-            await #expect(throws: (any Error).self) {
-                _ = try await gateway.send(.POST, "/v1/echo:sleep", body: #"{"duration": "10s"}"#, timeout: .milliseconds(300))
+            let client = Task {
+                try await gateway.send(.POST, "/v1/echo:sleep", body: #"{"duration": "30s"}"#, timeout: .seconds(60))
             }
-            #expect(await demo.echo.events.waitForCancellations(atLeast: 1, timeout: .seconds(5)))
+            // Disconnect only once the backend is really working on the call.
+            #expect(await Self.waitUntil { demo.echo.events.events.contains { if case .sleepStarted = $0.kind { true } else { false } } })
+            client.cancel()
+            await #expect(throws: (any Error).self) { try await client.value }
+            #expect(await demo.echo.events.waitForCancellations(atLeast: 1, timeout: .seconds(10)))
         }
+    }
+
+    /// Polls `condition` every 20 ms for up to 10 s.
+    static func waitUntil(_ condition: () -> Bool) async -> Bool {
+        for _ in 0..<500 {
+            if condition() { return true }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return false
     }
 
     @Test("a client that disconnects from a stream cancels it upstream")
     func streamDisconnect() async throws {
         try await TestGateway.withDemo { gateway, demo in
+            let (firstChunk, signal) = AsyncStream<Void>.makeStream()
             let reader = Task {
                 let request = HTTPClientRequest(url: gateway.baseURL + "/v1/echo/x:expand?count=100&interval=1s")
                 let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
-                for try await _ in response.body {}
+                for try await _ in response.body { signal.yield() }
             }
-            try await Task.sleep(for: .milliseconds(500))
+            // Disconnect once the stream is flowing.
+            var chunks = firstChunk.makeAsyncIterator()
+            _ = await chunks.next()
             reader.cancel()
             await #expect(throws: (any Error).self) { try await reader.value }
-            #expect(await demo.echo.events.waitForCancellations(atLeast: 1, timeout: .seconds(5)))
+            #expect(await demo.echo.events.waitForCancellations(atLeast: 1, timeout: .seconds(10)))
         }
     }
 }
