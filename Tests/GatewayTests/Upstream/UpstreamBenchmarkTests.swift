@@ -17,7 +17,8 @@ import SwiftOverlayShims
 #endif
 
 /// CPU cost per unary call. Prints figures, asserts only that calls succeed. Run with
-/// `PORTICO_BENCHMARK=1 swift test -c release --filter UpstreamBenchmark`.
+/// `PORTICO_BENCHMARK=1 swift test -c release -Xswiftc -enable-testing --filter UpstreamBenchmark`
+/// (`-enable-testing` because the test target uses `@testable import`).
 @Suite("UpstreamBenchmark", .serialized, .enabled(if: ProcessInfoEnvironment.benchmarkEnabled))
 struct UpstreamBenchmarkTests {
     static let warmup = 2_000
