@@ -2,8 +2,6 @@ import ArgumentParser
 import DemoService
 import Gateway
 import Logging
-import ServiceLifecycle
-import UnixSignals
 import Transcoding
 
 /// `portico` / `portico demo`: the demo backend in-process and the gateway in front of it.
@@ -24,14 +22,7 @@ struct DemoCommand: AsyncParsableCommand {
             let gateway = try Gateway(pool: pool, configuration: configuration, logger: logger) { address in
                 print(Self.banner(gateway: address, backend: "\(backend)"))
             }
-            let group = ServiceGroup(
-                configuration: .init(
-                    services: [gateway],
-                    gracefulShutdownSignals: [.sigterm, .sigint],
-                    logger: logger
-                )
-            )
-            try await group.run()
+            try await runUntilSignalled([gateway], logger: logger)
         }
     }
 

@@ -2,8 +2,6 @@ import ArgumentParser
 import Foundation
 import Gateway
 import Logging
-import ServiceLifecycle
-import UnixSignals
 import Transcoding
 
 /// `portico serve`: the gateway in front of your own backends.
@@ -67,13 +65,6 @@ struct ServeCommand: AsyncParsableCommand {
             logger.info("listening on http://\(address)")
         }
         logger.info("serving \(gateway.routes.routes.count) routes")
-        let group = ServiceGroup(
-            configuration: .init(
-                services: [gateway],
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: logger
-            )
-        )
-        try await group.run()
+        try await runUntilSignalled([gateway], logger: logger)
     }
 }

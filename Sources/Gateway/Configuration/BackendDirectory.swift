@@ -6,8 +6,8 @@ struct BackendDirectory: Sendable {
     let serviceBackends: [String: UpstreamTarget]
 
     init(_ configuration: GatewayConfiguration) {
-        self.defaultBackend = configuration.defaultBackend.map { UpstreamTarget(host: $0.host, port: $0.port) }
-        self.serviceBackends = configuration.serviceBackends.mapValues { UpstreamTarget(host: $0.host, port: $0.port) }
+        self.defaultBackend = configuration.defaultBackend
+        self.serviceBackends = configuration.serviceBackends
     }
 
     func target(for service: ServiceDescriptor) throws(GatewayError) -> UpstreamTarget {

@@ -85,7 +85,14 @@ extension UpstreamConnection {
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    let http2 = NIOHTTP2Handler(mode: .client, initialSettings: initialSettings)
+                    var connection = NIOHTTP2Handler.ConnectionConfiguration()
+                    connection.initialSettings = initialSettings
+                    // Backends are trusted peers, and busy ones ping often (grpc-go's BDP estimation sends a
+                    // PING per burst of data): NIO's default of 200 control frames per 30 s, a guard for servers
+                    // facing the internet, would cut a loaded upstream connection.
+                    connection.controlFrameRateLimit.maximumCount = 1_000_000
+                    connection.controlFrameRateLimit.windowLength = .seconds(1)
+                    let http2 = NIOHTTP2Handler(mode: .client, connectionConfiguration: connection)
                     try channel.pipeline.syncOperations.addHandler(http2)
                     try channel.pipeline.syncOperations.addHandler(ChannelHandler(connection: self))
                 }

@@ -1,5 +1,6 @@
 import NIOHPACK
 import NIOHTTP2
+import Transcoding
 
 extension UpstreamStatus {
     /// Reads the status from a trailers block (or the block of a trailers-only response).
@@ -84,38 +85,9 @@ extension UpstreamStatus {
         return Code(rawValue: result) ?? .unknown
     }
 
-    /// Decodes `grpc-message`: `%XX` escapes of UTF-8 bytes. A `%` not followed by two hex digits is kept as is.
+    /// Decodes `grpc-message` (`%XX` escapes of UTF-8 bytes; a bad escape is kept as written).
     static func percentDecoded(_ value: String) -> String {
-        let utf8 = value.utf8
-        guard utf8.contains(UInt8(ascii: "%")) else { return value }
-
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(utf8.count)
-        var index = utf8.startIndex
-        while index != utf8.endIndex {
-            let byte = utf8[index]
-            if byte == UInt8(ascii: "%"),
-                let first = utf8.index(index, offsetBy: 1, limitedBy: utf8.endIndex), first != utf8.endIndex,
-                let second = utf8.index(first, offsetBy: 1, limitedBy: utf8.endIndex), second != utf8.endIndex,
-                let high = hexValue(utf8[first]), let low = hexValue(utf8[second])
-            {
-                bytes.append(high << 4 | low)
-                index = utf8.index(after: second)
-            } else {
-                bytes.append(byte)
-                index = utf8.index(after: index)
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
+        GRPCStatusMessage.percentDecode(value)
     }
 }
 

@@ -4,7 +4,7 @@
 /// Decoding is strict: no whitespace, no characters outside the alphabets, padding only at the end and
 /// only as much as the length needs, and the unused low bits of the last character must be zero, so each
 /// byte string has exactly one accepted spelling per alphabet and padding choice.
-enum Base64 {
+public enum Base64 {
     private static let standardAlphabet: StaticString =
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 
@@ -126,4 +126,18 @@ enum Base64 {
         table[Int(UInt8(ascii: "_"))] = 63
         return table
     }()
+
+    /// Decodes base64 text (either alphabet, padded or not); nil when it is not valid base64.
+    public static func decode(_ text: String) -> [UInt8]? {
+        var output: [UInt8] = []
+        let valid = Array(text.utf8).withUnsafeBytes { Self.decode($0, into: &output) }
+        return valid ? output : nil
+    }
+
+    /// The padded standard-alphabet encoding of `bytes`.
+    public static func encode(_ bytes: [UInt8]) -> String {
+        var output: [UInt8] = []
+        bytes.withUnsafeBytes { Self.encode($0, into: &output) }
+        return String(decoding: output, as: UTF8.self)
+    }
 }

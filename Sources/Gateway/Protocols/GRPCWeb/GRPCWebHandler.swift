@@ -203,7 +203,7 @@ struct GRPCWebHandler: Sendable {
             metadata.append((name, value))
         }
         if let details = status.details, !status.trailers.contains(name: "grpc-status-details-bin") {
-            metadata.append(("grpc-status-details-bin", String(decoding: GRPCWebTextEncoder.encode(details), as: UTF8.self)))
+            metadata.append(("grpc-status-details-bin", Base64.encode(details)))
         }
         let frame = GRPCWebFrameEncoder.trailers(status: status.code.rawValue, message: status.message, metadata: metadata)
         return ByteBuffer(bytes: format.isText ? GRPCWebTextEncoder.encode(frame) : frame)
@@ -225,7 +225,7 @@ struct GRPCWebHandler: Sendable {
         if let details = status.trailers.first(name: "grpc-status-details-bin") {
             headers[Self.grpcStatusDetails] = details
         } else if let details = status.details {
-            headers[Self.grpcStatusDetails] = String(decoding: GRPCWebTextEncoder.encode(details), as: UTF8.self)
+            headers[Self.grpcStatusDetails] = Base64.encode(details)
         }
     }
 
