@@ -18,6 +18,9 @@ public struct GatewayConfiguration: Sendable {
     public var jsonOutput: JSONEncodingOptions
     public var metadata: MetadataPolicy
     public var routing: RouterOptions
+    /// The browser console: the static files of this directory are served at `/` (`/` is `index.html`) and
+    /// the service catalog at `/_portico/api/services`. nil (the default) turns the console off.
+    public var publicDirectory: String?
 
     public init(
         listen: HostAndPort = HostAndPort(host: "127.0.0.1", port: 8080),
@@ -29,7 +32,8 @@ public struct GatewayConfiguration: Sendable {
         binding: BindingOptions = .defaults,
         jsonOutput: JSONEncodingOptions = .init(),
         metadata: MetadataPolicy = .defaults,
-        routing: RouterOptions = .init()
+        routing: RouterOptions = .init(),
+        publicDirectory: String? = nil
     ) {
         self.listen = listen
         self.defaultBackend = defaultBackend
@@ -41,6 +45,7 @@ public struct GatewayConfiguration: Sendable {
         self.jsonOutput = jsonOutput
         self.metadata = metadata
         self.routing = routing
+        self.publicDirectory = publicDirectory
     }
 
     public static var defaults: GatewayConfiguration { .init() }

@@ -47,10 +47,15 @@ public struct Gateway: Service {
             backends: BackendDirectory(self.configuration),
             configuration: self.configuration
         )
+        let console = self.configuration.publicDirectory.map { directory in
+            ConsoleHandler(
+                publicDirectory: directory, pool: self.pool, routes: self.routes,
+                configuration: self.configuration, logger: self.logger)
+        }
         let onListening = self.onListening
         let listen = self.configuration.listen
         let application = Application(
-            responder: GatewayResponder(rest: rest),
+            responder: GatewayResponder(rest: rest, console: console),
             server: .http1(additionalChannelHandlers: [ClientConnection.Observer()]),
             configuration: .init(
                 address: .hostname(listen.host, port: listen.port),
