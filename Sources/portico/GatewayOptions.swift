@@ -49,6 +49,24 @@ struct GatewayOptions: ParsableArguments {
     var forwardedHeaders: [String] = []
 
     @Option(
+        name: .customLong("cors-origin"),
+        help: "Browser origins allowed to call (repeatable; default: any origin, without credentials)."
+    )
+    var corsOrigins: [String] = []
+
+    @Flag(help: "Let browsers send credentials (requires explicit --cors-origin values, never '*').")
+    var corsCredentials = false
+
+    @Option(name: .customLong("cors-expose-header"), help: "Response headers browsers may read, beyond the gRPC status ones (repeatable).")
+    var corsExposedHeaders: [String] = []
+
+    @Flag(help: "Answer no CORS requests (same-origin callers only).")
+    var noCors = false
+
+    @Flag(name: .customLong("http2"), help: "Speak HTTP/2 over cleartext with prior knowledge (h2c) instead of HTTP/1.1.")
+    var http2 = false
+
+    @Option(
         name: .customLong("public"),
         help: ArgumentHelp(
             "Serve the browser console from this directory: its files at /, the service catalog at /_portico/api/services.",
@@ -84,6 +102,17 @@ struct GatewayOptions: ParsableArguments {
             guard Self.isDirectory(directory) else { throw ValidationError("--public \(directory): no such directory") }
             configuration.publicDirectory = directory
         }
+        if self.corsCredentials && (self.corsOrigins.isEmpty || self.corsOrigins.contains("*")) {
+            throw ValidationError("--cors-credentials needs explicit --cors-origin values ('*' with credentials is unsafe)")
+        }
+        configuration.cors = self.noCors
+            ? .disabled
+            : CORSPolicy(
+                allowedOrigins: self.corsOrigins.isEmpty ? ["*"] : self.corsOrigins,
+                allowCredentials: self.corsCredentials,
+                exposedHeaders: self.corsExposedHeaders
+            )
+        configuration.listenerProtocol = self.http2 ? .h2c : .http1
         if !self.forwardedHeaders.isEmpty {
             configuration.metadata.forwardedRequestHeaders = Set(self.forwardedHeaders.map { $0.lowercased() })
         }

@@ -18,6 +18,10 @@ public struct GatewayConfiguration: Sendable {
     public var jsonOutput: JSONEncodingOptions
     public var metadata: MetadataPolicy
     public var routing: RouterOptions
+    /// Which browser origins may call (CORS); any origin without credentials by default.
+    public var cors: CORSPolicy
+    /// HTTP/1.1 (default), or HTTP/2 over cleartext with prior knowledge (h2c).
+    public var listenerProtocol: ListenerProtocol
     /// The browser console: the static files of this directory are served at `/` (`/` is `index.html`) and
     /// the service catalog at `/_portico/api/services`. nil (the default) turns the console off.
     public var publicDirectory: String?
@@ -33,6 +37,8 @@ public struct GatewayConfiguration: Sendable {
         jsonOutput: JSONEncodingOptions = .init(),
         metadata: MetadataPolicy = .defaults,
         routing: RouterOptions = .init(),
+        cors: CORSPolicy = .defaults,
+        listenerProtocol: ListenerProtocol = .http1,
         publicDirectory: String? = nil
     ) {
         self.listen = listen
@@ -45,6 +51,8 @@ public struct GatewayConfiguration: Sendable {
         self.jsonOutput = jsonOutput
         self.metadata = metadata
         self.routing = routing
+        self.cors = cors
+        self.listenerProtocol = listenerProtocol
         self.publicDirectory = publicDirectory
     }
 
@@ -95,6 +103,20 @@ public struct GatewayConfiguration: Sendable {
             return min(requested ?? self.defaultTimeout, maximum)
         }
     }
+}
+
+/// The HTTP version the listener speaks.
+public struct ListenerProtocol: Sendable, Hashable, CustomStringConvertible {
+    private enum Wrapped: Hashable { case http1, h2c }
+    private let wrapped: Wrapped
+
+    /// HTTP/1.1 with keep-alive.
+    public static let http1 = ListenerProtocol(wrapped: .http1)
+    /// HTTP/2 over cleartext TCP, with prior knowledge (`curl --http2-prior-knowledge`).
+    public static let h2c = ListenerProtocol(wrapped: .h2c)
+
+    public var description: String { self.wrapped == .http1 ? "HTTP/1.1" : "HTTP/2 (h2c)" }
+    var isHTTP2: Bool { self.wrapped == .h2c }
 }
 
 /// A host and port, parsed from `HOST:PORT` (`[::1]:8080` for IPv6).

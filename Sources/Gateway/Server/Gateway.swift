@@ -1,5 +1,7 @@
 public import Logging
 import Hummingbird
+import HummingbirdCore
+import HummingbirdHTTP2
 public import NIOCore
 public import ServiceLifecycle
 public import Transcoding
@@ -47,6 +49,14 @@ public struct Gateway: Service {
             backends: BackendDirectory(self.configuration),
             configuration: self.configuration
         )
+        let grpcWeb = GRPCWebHandler(
+            pool: self.pool,
+            upstream: upstream,
+            backends: BackendDirectory(self.configuration),
+            configuration: self.configuration,
+            jsonDecoder: JSONToProtobuf(options: self.configuration.binding.json),
+            jsonEncoder: ProtobufToJSON(options: self.configuration.jsonOutput)
+        )
         let console = self.configuration.publicDirectory.map { directory in
             ConsoleHandler(
                 publicDirectory: directory, pool: self.pool, routes: self.routes,
@@ -54,9 +64,13 @@ public struct Gateway: Service {
         }
         let onListening = self.onListening
         let listen = self.configuration.listen
+        let server: HTTPServerBuilder =
+            self.configuration.listenerProtocol.isHTTP2
+            ? .plaintextHTTP2()
+            : .http1(additionalChannelHandlers: [ClientConnection.Observer()])
         let application = Application(
-            responder: GatewayResponder(rest: rest, console: console),
-            server: .http1(additionalChannelHandlers: [ClientConnection.Observer()]),
+            responder: GatewayResponder(rest: rest, grpcWeb: grpcWeb, cors: self.configuration.cors, console: console),
+            server: server,
             configuration: .init(
                 address: .hostname(listen.host, port: listen.port),
                 serverName: nil

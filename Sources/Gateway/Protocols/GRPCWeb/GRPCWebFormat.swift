@@ -1,0 +1,28 @@
+/// The flavour of a gRPC-Web request, from its content type: binary or base64 text, protobuf or JSON messages.
+///
+/// `application/grpc-web[+proto]`, `application/grpc-web-text[+proto]`, `application/grpc-web+json` and
+/// `application/grpc-web-text+json`. The JSON flavours carry proto3 JSON messages, transcoded through the
+/// descriptors, so a browser can call any method without protobuf code.
+struct GRPCWebFormat: Hashable, Sendable {
+    var isText: Bool
+    var isJSON: Bool
+
+    /// Nil when the content type is not gRPC-Web (or names a codec other than proto and json).
+    init?(contentType: String) {
+        let mediaType = RequestMetadata.mediaType(contentType)
+        guard mediaType.hasPrefix("application/grpc-web") else { return nil }
+        var rest = mediaType.dropFirst("application/grpc-web".count)
+        self.isText = rest.hasPrefix("-text")
+        if self.isText { rest = rest.dropFirst("-text".count) }
+        switch rest {
+        case "", "+proto": self.isJSON = false
+        case "+json": self.isJSON = true
+        default: return nil
+        }
+    }
+
+    /// The response content type: the request's flavour, named in full.
+    var contentType: String {
+        "application/grpc-web" + (self.isText ? "-text" : "") + (self.isJSON ? "+json" : "+proto")
+    }
+}

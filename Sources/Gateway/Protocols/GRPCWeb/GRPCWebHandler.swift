@@ -1,0 +1,240 @@
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import NIOHPACK
+import Transcoding
+
+/// Serves gRPC-Web calls: checks and unframes the request (base64 text decoded, JSON messages transcoded),
+/// calls the backend, and frames its messages and final status back, flushing each message as it arrives.
+///
+/// Binary protobuf requests are forwarded as received: a gRPC-Web message frame is a gRPC message frame.
+/// Errors found before the backend answers are sent trailers-only: HTTP 200 with `grpc-status` and
+/// `grpc-message` headers and no body, as the protocol specifies.
+struct GRPCWebHandler: Sendable {
+    let pool: DescriptorPool
+    let upstream: UpstreamPool
+    let backends: BackendDirectory
+    let configuration: GatewayConfiguration
+    let jsonDecoder: JSONToProtobuf
+    let jsonEncoder: ProtobufToJSON
+
+    func handle(_ request: Request, context: GatewayRequestContext, format: GRPCWebFormat) async -> Response {
+        var format = format
+        if let accept = request.headers[.accept], accept.contains("application/grpc-web-text") { format.isText = true }
+        do {
+            return try await self.serve(request, context: context, format: format)
+        } catch let error as GatewayError {
+            return Self.trailersOnly(code: error.code, message: error.message, format: format)
+        } catch {
+            return Self.trailersOnly(code: .internal, message: "\(error)", format: format)
+        }
+    }
+
+    private func serve(_ request: Request, context: GatewayRequestContext, format: GRPCWebFormat) async throws -> Response {
+        guard request.method == .post else {
+            throw GatewayError(code: .unimplemented, message: "gRPC-Web calls are POST requests, not \(request.method)")
+        }
+        let path = RESTHandler.splitQuery(request.head.path ?? "/").path
+        guard let method = self.pool.method(grpcPath: String(path)),
+            self.configuration.exposedServices?.contains(method.service.fullName) ?? true
+        else {
+            throw GatewayError(code: .unimplemented, message: "unknown method \(path)")
+        }
+        let messages = try await self.requestMessages(request, method: method, format: format)
+        let upstreamRequest = UpstreamRequest(
+            target: try self.backends.target(for: method.service),
+            path: method.grpcPath,
+            metadata: try RequestMetadata.forward(request.headers, policy: self.configuration.metadata),
+            timeout: self.configuration.deadlines.timeout(
+                for: method, requested: try RequestMetadata.requestedTimeout(request.headers)),
+            body: messages
+        )
+        let call = self.upstream.call(upstreamRequest)
+        if let connection = context.connection {
+            return await connection.cancellingOnClose { await self.respond(call, method: method, format: format) }
+        }
+        return await self.respond(call, method: method, format: format)
+    }
+
+    /// The request's messages, checked: no trailer frame, no compression, one message for a unary or
+    /// server-streaming method.
+    private func requestMessages(
+        _ request: Request,
+        method: MethodDescriptor,
+        format: GRPCWebFormat
+    ) async throws -> UpstreamRequest.Body {
+        let limit = self.configuration.limits.maxRequestBodyBytes
+        let wireLimit = format.isText ? limit / 3 * 4 + 4 : limit
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: wireLimit)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw GatewayError(code: .resourceExhausted, message: "the request body is larger than the limit of \(limit) bytes")
+        }
+        let frames: [GRPCWebFrame]
+        do {
+            frames = try Self.frames(in: body, isText: format.isText, maximumMessageSize: limit)
+        } catch let error as TranscodingError {
+            throw GatewayError(code: error.code == .tooLarge ? .resourceExhausted : .invalidArgument, message: error.description)
+        }
+
+        var payloads: [[UInt8]] = []
+        for frame in frames {
+            switch frame {
+            case .trailers:
+                throw GatewayError(code: .invalidArgument, message: "a request may not carry a trailer frame")
+            case .message(_, compressed: true):
+                throw GatewayError(code: .unimplemented, message: "compressed messages are not supported; send them uncompressed")
+            case .message(let payload, compressed: false):
+                payloads.append(payload)
+            }
+        }
+        if !method.clientStreaming && payloads.count != 1 {
+            throw GatewayError(
+                code: .invalidArgument,
+                message: "\(method.fullName) takes exactly one request message; the body has \(payloads.count)"
+            )
+        }
+        if format.isJSON {
+            var messages: [ByteBuffer] = []
+            for payload in payloads {
+                do {
+                    let binary = try payload.withUnsafeBytes { try self.jsonDecoder.transcode($0, as: method.inputType) }
+                    messages.append(ByteBuffer(bytes: binary))
+                } catch {
+                    throw GatewayError(code: .invalidArgument, message: "\(error)")
+                }
+            }
+            return .messages(messages)
+        }
+        if format.isText {
+            return .messages(payloads.map { ByteBuffer(bytes: $0) })
+        }
+        return .framed(body)  // already gRPC framing, validated above
+    }
+
+    /// The frames of a request body, base64-decoded first for the text flavour.
+    private static func frames(in body: ByteBuffer, isText: Bool, maximumMessageSize: Int) throws -> [GRPCWebFrame] {
+        var bytes = [UInt8](buffer: body)
+        if isText {
+            var text = GRPCWebTextDecoder()
+            var decoded: [UInt8] = []
+            try bytes.withUnsafeBytes { try text.decode($0, appendingTo: &decoded) }
+            try text.finish()
+            bytes = decoded
+        }
+        return try bytes.withUnsafeBytes { try GRPCWebFrameDecoder.frames(in: $0, maximumMessageSize: maximumMessageSize) }
+    }
+
+    /// Reads the call: a status before any message is answered trailers-only; otherwise messages stream as
+    /// frames and the status closes the body as a trailer frame.
+    private func respond(_ call: UpstreamCall, method: MethodDescriptor, format: GRPCWebFormat) async -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = format.contentType
+        var first: ByteBuffer?
+        readFirst: while let event = await call.next() {
+            switch event {
+            case .initialMetadata(let metadata):
+                Self.addMetadata(metadata, policy: self.configuration.metadata, to: &headers)
+            case .message(let message):
+                first = message
+                break readFirst
+            case .status(let status):
+                Self.addMetadata(status.trailers, policy: self.configuration.metadata, to: &headers)
+                Self.addStatus(status, to: &headers)
+                return Response(status: .ok, headers: headers, body: ResponseBody())
+            }
+        }
+        let encoder = self.jsonEncoder
+        let policy = self.configuration.metadata
+        let firstMessage = first
+        let body = ResponseBody { writer in
+            defer { call.cancel() }  // the client went away: reset the upstream stream
+            var next = firstMessage
+            while true {
+                if let message = next {
+                    let frame: [UInt8]
+                    do {
+                        frame = try Self.frame(message, method: method, format: format, encoder: encoder)
+                    } catch {
+                        let status = UpstreamStatus(code: .internal, message: "a response message could not be transcoded: \(error)", origin: .local)
+                        try await writer.write(Self.trailerFrame(status, policy: policy, format: format))
+                        try await writer.finish(nil)
+                        return
+                    }
+                    try await writer.write(ByteBuffer(bytes: frame))
+                }
+                guard let event = await call.next() else { break }
+                switch event {
+                case .initialMetadata:
+                    next = nil
+                case .message(let message):
+                    next = message
+                case .status(let status):
+                    try await writer.write(Self.trailerFrame(status, policy: policy, format: format))
+                    try await writer.finish(nil)
+                    return
+                }
+            }
+            try await writer.finish(nil)
+        }
+        return Response(status: .ok, headers: headers, body: body)
+    }
+
+    private static func frame(
+        _ message: ByteBuffer,
+        method: MethodDescriptor,
+        format: GRPCWebFormat,
+        encoder: ProtobufToJSON
+    ) throws -> [UInt8] {
+        let frame = try message.withUnsafeReadableBytes { payload in
+            if format.isJSON {
+                let json = try encoder.transcode(payload, as: method.outputType)
+                return try GRPCWebFrameEncoder.message(json)
+            }
+            return try GRPCWebFrameEncoder.message(payload)
+        }
+        return format.isText ? GRPCWebTextEncoder.encode(frame) : frame
+    }
+
+    private static func trailerFrame(_ status: UpstreamStatus, policy: MetadataPolicy, format: GRPCWebFormat) -> ByteBuffer {
+        var metadata: [(name: String, value: String)] = []
+        for (name, value, _) in status.trailers where policy.returnsMetadata(name) || name == "grpc-status-details-bin" {
+            metadata.append((name, value))
+        }
+        if let details = status.details, !status.trailers.contains(name: "grpc-status-details-bin") {
+            metadata.append(("grpc-status-details-bin", String(decoding: GRPCWebTextEncoder.encode(details), as: UTF8.self)))
+        }
+        let frame = GRPCWebFrameEncoder.trailers(status: status.code.rawValue, message: status.message, metadata: metadata)
+        return ByteBuffer(bytes: format.isText ? GRPCWebTextEncoder.encode(frame) : frame)
+    }
+
+    private static func addMetadata(_ metadata: HPACKHeaders, policy: MetadataPolicy, to headers: inout HTTPFields) {
+        for (name, value, _) in metadata where policy.returnsMetadata(name) && MetadataPolicy.isSafeValue(value) {
+            if let fieldName = HTTPField.Name(name) { headers.append(HTTPField(name: fieldName, value: value)) }
+        }
+    }
+
+    private static let grpcStatus = HTTPField.Name("grpc-status")!
+    private static let grpcMessage = HTTPField.Name("grpc-message")!
+    private static let grpcStatusDetails = HTTPField.Name("grpc-status-details-bin")!
+
+    private static func addStatus(_ status: UpstreamStatus, to headers: inout HTTPFields) {
+        headers[Self.grpcStatus] = String(status.code.rawValue)
+        if !status.message.isEmpty { headers[Self.grpcMessage] = GRPCStatusMessage.percentEncode(status.message) }
+        if let details = status.trailers.first(name: "grpc-status-details-bin") {
+            headers[Self.grpcStatusDetails] = details
+        } else if let details = status.details {
+            headers[Self.grpcStatusDetails] = String(decoding: GRPCWebTextEncoder.encode(details), as: UTF8.self)
+        }
+    }
+
+    /// An error answered without a body: the status in the HTTP headers.
+    static func trailersOnly(code: GRPCStatusCode, message: String, format: GRPCWebFormat) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = format.contentType
+        headers[Self.grpcStatus] = String(code.rawValue)
+        headers[Self.grpcMessage] = GRPCStatusMessage.percentEncode(message)
+        return Response(status: .ok, headers: headers, body: ResponseBody())
+    }
+}
