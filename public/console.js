@@ -26,6 +26,9 @@
     'int32Value', 'uint32Value', 'boolValue', 'stringValue', 'bytesValue',
   ]);
 
+  /** Well-known types whose JSON form is an object. */
+  const OBJECT_FORM_WKT = new Set(['empty', 'struct', 'any', 'httpBody']);
+
   const state = {
     catalog: null,
     /** fullName -> { service, method } */
@@ -56,10 +59,14 @@
     return node;
   }
 
-  /** Comment text with `backticked` spans as <code>, built from text nodes only. */
+  /**
+   * Comment text with `backticked` spans as <code>, built from text nodes only. Lines wrapped in the .proto
+   * file are joined; blank lines stay paragraph breaks.
+   */
   function richText(text) {
     const fragment = document.createDocumentFragment();
-    String(text || '').split(/(`[^`\n]+`)/).forEach((part) => {
+    const joined = String(text || '').replace(/([^\n])\n(?=[^\n])/g, '$1 ');
+    joined.split(/(`[^`\n]+`)/).forEach((part) => {
       if (part.length > 2 && part.startsWith('`') && part.endsWith('`')) fragment.append(el('code', {}, part.slice(1, -1)));
       else if (part) fragment.append(part);
     });
@@ -204,11 +211,12 @@
     const restRadio = $('protocol-rest');
     const webRadio = $('protocol-grpcweb');
     restRadio.disabled = routes.length === 0;
-    webRadio.disabled = method.clientStreaming;
-    if (restRadio.disabled && !webRadio.disabled) webRadio.checked = true;
-    if (webRadio.disabled && !restRadio.disabled) restRadio.checked = true;
+    webRadio.disabled = false;
+    // Only gRPC-Web can carry several request messages, so client-streaming methods start there.
+    if (restRadio.disabled || method.clientStreaming) webRadio.checked = true;
 
     $('request-editor').value = state.drafts.get(fullName) ?? exampleText(method);
+    fitEditor();
     renderSchema(method);
     clearResponse();
     refreshPreview();
@@ -223,6 +231,13 @@
     return parts.join(' · ');
   }
 
+  /** Sizes the editor to its text (8 to 28 lines), so short requests do not sit in a tall empty box. */
+  function fitEditor() {
+    const editor = $('request-editor');
+    const lines = editor.value.split('\n').length;
+    editor.rows = Math.min(28, Math.max(8, lines + 1));
+  }
+
   function currentProtocol() {
     return $('protocol-grpcweb').checked ? 'grpc-web' : 'rest';
   }
@@ -234,8 +249,10 @@
 
   // MARK: Example requests from the schema
 
+  /** A client-streaming method takes a JSON array of request messages (two, to show the shape). */
   function exampleText(method) {
-    return JSON.stringify(exampleRequest(method), null, 2);
+    const example = method.clientStreaming ? [exampleRequest(method), exampleRequest(method)] : exampleRequest(method);
+    return JSON.stringify(example, null, 2);
   }
 
   function exampleRequest(method) {
@@ -260,24 +277,22 @@
     if (!type) return {};
     if (type.wellKnownType) return exampleWellKnown(type.wellKnownType);
     const result = {};
-    const oneofsSeen = new Set();
     for (const field of type.fields || []) {
-      if (field.oneof) {
-        if (oneofsSeen.has(field.oneof)) continue;
-        oneofsSeen.add(field.oneof);
-      }
-      // Explicit presence: absent means unset, which a default value would not.
-      if (field.cardinality === 'optional' && field.type !== 'message' && !field.oneof) continue;
+      // Fields whose every value means something (oneof members, `optional` scalars, well-known types such as
+      // wrappers, Timestamp or Duration) are left out: a placeholder would change the request. The field table
+      // lists them. What stays shows the shape: default scalars (which mean "unset"), empty lists and maps,
+      // and plain nested messages, to a depth limit and never recursing into a type already being expanded.
+      if (field.oneof) continue;
       if (field.map) { result[field.jsonName] = {}; continue; }
       if (field.cardinality === 'repeated') { result[field.jsonName] = []; continue; }
       if (field.type === 'message' || field.type === 'group') {
         const nested = state.catalog.messages[field.messageType];
-        const isValueLike = nested && nested.wellKnownType;
-        if (!isValueLike && (depth + 1 >= EXAMPLE_DEPTH_LIMIT || stack.includes(field.messageType))) continue;
-        const value = exampleMessage(field.messageType, depth + 1, [...stack, typeName]);
-        if (value !== undefined) result[field.jsonName] = value;
+        if (!nested || nested.wellKnownType) continue;
+        if (depth + 1 >= EXAMPLE_DEPTH_LIMIT || stack.includes(field.messageType)) continue;
+        result[field.jsonName] = exampleMessage(field.messageType, depth + 1, [...stack, typeName]);
         continue;
       }
+      if (field.cardinality === 'optional') continue;
       result[field.jsonName] = exampleScalar(field);
     }
     return result;
@@ -303,7 +318,7 @@
       case 'listValue': return [];
       case 'value': return null;
       case 'empty': return {};
-      case 'any': return undefined;
+      case 'any': return {};
       case 'boolValue': return false;
       case 'stringValue': case 'bytesValue': return '';
       case 'int64Value': case 'uint64Value': return '0';
@@ -386,26 +401,40 @@
       const values = ((state.catalog.enums[field.enumType] || {}).values || []).map((value) => value.name);
       if (values.length) parts.push(`Values: ${values.join(', ')}.`);
     }
-    if (INT64_TYPES.has(field.type)) parts.push('64-bit: a string in JSON.');
     return parts.join(' ');
   }
 
   // MARK: Building requests
 
-  /** Throws an Error whose message is shown to the person editing the request. */
-  function parseRequestMessage() {
+  /**
+   * The editor's request: an object, or for a client-streaming method an array of objects (one per message).
+   * Throws an Error whose message is shown to the person editing the request.
+   */
+  function parseRequestMessage(clientStreaming = false) {
+    const input = state.current && state.catalog ? state.catalog.messages[state.current.method.inputType] : null;
+    // A well-known input type such as google.protobuf.StringValue is a bare JSON value, not an object.
+    const bareValue = Boolean(input && input.wellKnownType && !OBJECT_FORM_WKT.has(input.wellKnownType));
     const text = $('request-editor').value.trim();
     if (text === '') return {};
-    let message;
+    let value;
     try {
-      message = JSON.parse(text);
+      value = JSON.parse(text);
     } catch (error) {
       throw new Error(`The request is not valid JSON: ${error.message}`);
     }
-    if (message === null || typeof message !== 'object' || Array.isArray(message)) {
-      throw new Error('The request must be a JSON object (the fields of the request message).');
+    if (bareValue && !clientStreaming) return value;
+    const isObject = (item) => bareValue || (item !== null && typeof item === 'object' && !Array.isArray(item));
+    if (Array.isArray(value)) {
+      if (!clientStreaming) throw new Error('The request must be a JSON object (the fields of the request message).');
+      if (!value.every(isObject)) throw new Error('Each element of the array must be a JSON object (one request message).');
+      return value;
     }
-    return message;
+    if (!isObject(value)) {
+      throw new Error(clientStreaming
+        ? 'The request must be a JSON array of request messages, or one JSON object.'
+        : 'The request must be a JSON object (the fields of the request message).');
+    }
+    return value;
   }
 
   function parseDeadline() {
@@ -443,6 +472,10 @@
    * route's `body` rule, and every remaining field in the query string.
    */
   function buildRestRequest(method, route, message, catalog = state.catalog) {
+    if (message === null || typeof message !== 'object') {
+      if (route.body !== '*') throw new Error('This request is a bare JSON value: only a route with body "*" can carry it.');
+      return { method: route.method, url: route.path, headers: [['content-type', 'application/json']], body: JSON.stringify(message), warnings: [] };
+    }
     const remaining = structuredClone(message);
     const warnings = [];
     const values = new Map();
@@ -537,7 +570,16 @@
     return false;
   }
 
-  function buildGrpcWebRequest(method, message) {
+  /** One request body holding every message as a frame (several only for client streaming). */
+  function buildGrpcWebRequest(method, messages) {
+    const texts = messages.map((message) => JSON.stringify(message));
+    const frames = texts.map(encodeFrame);
+    const body = new Uint8Array(frames.reduce((total, frame) => total + frame.length, 0));
+    let offset = 0;
+    for (const frame of frames) {
+      body.set(frame, offset);
+      offset += frame.length;
+    }
     return {
       method: 'POST',
       url: method.grpcPath,
@@ -547,8 +589,8 @@
         ['x-grpc-web', '1'],
         ['x-user-agent', 'portico-console'],
       ],
-      body: encodeFrame(JSON.stringify(message)),
-      bodyText: JSON.stringify(message),
+      body,
+      messageTexts: texts,
       warnings: [],
     };
   }
@@ -623,16 +665,18 @@
 
   function buildRequest() {
     const method = state.current.method;
-    const message = parseRequestMessage();
+    const parsed = parseRequestMessage(method.clientStreaming);
     const protocol = currentProtocol();
     let request;
     if (protocol === 'grpc-web') {
-      if (method.clientStreaming) throw new Error('Browsers cannot stream requests over gRPC-Web; use REST, or a gRPC client.');
-      request = buildGrpcWebRequest(method, message);
+      request = buildGrpcWebRequest(method, Array.isArray(parsed) ? parsed : [parsed]);
     } else {
       const route = currentRoute();
       if (!route) throw new Error(`${method.name} has no REST route; use gRPC-Web.`);
-      request = buildRestRequest(method, route, message);
+      if (Array.isArray(parsed)) {
+        throw new Error('REST carries one request message: write a JSON object, or use gRPC-Web to send several.');
+      }
+      request = buildRestRequest(method, route, parsed);
     }
     const deadline = parseDeadline();
     if (deadline !== null) {
@@ -655,13 +699,12 @@
     const editor = $('request-editor');
     const note = $('protocol-note');
     const notes = [];
-    const unreachable = method.clientStreaming && !(method.routes || []).length;
-    if (unreachable) {
-      notes.push(`${method.name} streams requests, which browsers cannot do over gRPC-Web and it has no REST route; call it with a gRPC client.`);
-    } else if (method.clientStreaming) {
-      notes.push('A client-streaming method: the console sends one request message over REST.');
+    if (method.clientStreaming) {
+      notes.push(currentProtocol() === 'grpc-web'
+        ? 'Client streaming: write a JSON array of request messages. They are sent together in one request body, '
+          + 'so responses arrive once every request is in.'
+        : 'Client streaming: REST sends one request message.');
     }
-    $('send-button').disabled = unreachable || state.controller !== null;
     const route = currentRoute();
     if (currentProtocol() === 'rest' && route && route.httpBodyRequest) {
       notes.push('This route takes a raw HTTP body; the console sends the JSON text as that body.');
@@ -671,8 +714,9 @@
       $('preview-method').textContent = request.method;
       $('preview-method').className = `verb verb-${request.method}`;
       $('preview-url').textContent = request.url;
+      const frames = request.messageTexts ? request.messageTexts.length : 0;
       status.textContent = request.protocol === 'grpc-web'
-        ? `Valid JSON · sent as one gRPC-Web frame (${request.body.length} bytes)`
+        ? `Valid JSON · sent as ${frames === 1 ? 'one gRPC-Web frame' : `${frames} gRPC-Web frames`} (${request.body.length} bytes)`
         : `Valid JSON${request.body !== null ? ' · body sent as JSON' : ''}`;
       status.classList.remove('error');
       editor.removeAttribute('aria-invalid');
@@ -1120,8 +1164,12 @@
     parts.push(shellQuote(url));
     for (const [name, value] of request.headers) parts.push('-H', shellQuote(`${name}: ${value}`));
     if (request.protocol === 'grpc-web') {
-      const prefix = Array.from(request.body.slice(0, 5), (byte) => `\\x${byte.toString(16).padStart(2, '0')}`).join('');
-      return `{ printf '${prefix}'; printf '%s' ${shellQuote(request.bodyText)}; } | ${parts.join(' ')} --data-binary @- --output -`;
+      // Each frame: its 5-byte prefix as POSIX printf octal escapes, then the JSON text.
+      const writes = request.messageTexts.map((text) => {
+        const prefix = Array.from(encodeFrame(text).slice(0, 5), (byte) => `\\${byte.toString(8).padStart(3, '0')}`).join('');
+        return `printf '${prefix}'; printf '%s' ${shellQuote(text)};`;
+      });
+      return `{ ${writes.join(' ')} } | ${parts.join(' ')} --data-binary @- --output -`;
     }
     if (request.body !== null) parts.push('--data-binary', shellQuote(request.body));
     return parts.join(' ');
@@ -1165,7 +1213,7 @@
 
   function init() {
     $('method-filter').addEventListener('input', () => state.catalog && renderSidebar());
-    $('request-editor').addEventListener('input', refreshPreview);
+    $('request-editor').addEventListener('input', () => { fitEditor(); refreshPreview(); });
     $('deadline-input').addEventListener('input', refreshPreview);
     $('headers-input').addEventListener('input', refreshPreview);
     $('route-select').addEventListener('change', refreshPreview);
@@ -1175,7 +1223,9 @@
     $('curl-button').addEventListener('click', copyCurl);
     $('format-button').addEventListener('click', () => {
       try {
-        $('request-editor').value = JSON.stringify(parseRequestMessage(), null, 2);
+        const clientStreaming = Boolean(state.current && state.current.method.clientStreaming);
+        $('request-editor').value = JSON.stringify(parseRequestMessage(clientStreaming), null, 2);
+        fitEditor();
       } catch {
         // The status line already says what is wrong.
       }
@@ -1184,6 +1234,7 @@
     $('reset-button').addEventListener('click', () => {
       if (!state.current) return;
       $('request-editor').value = exampleText(state.current.method);
+      fitEditor();
       state.drafts.delete(state.current.method.fullName);
       refreshPreview();
     });
@@ -1213,6 +1264,7 @@
   // Pure helpers, for tests and for anyone poking at the page from the developer tools.
   window.PorticoConsole = {
     GrpcWebParser, encodeFrame, parseTrailers, decodeGrpcMessage, grpcTimeout, prettyJSON, buildRestRequest,
+    buildRequest, curlCommand,
     sampleForPattern, state,
   };
 

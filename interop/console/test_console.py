@@ -248,11 +248,16 @@ def test_rest_server_streaming_renders_live(gateway, browser):
     assert_no_page_errors(browser)
 
 
-def test_grpc_web_server_streaming(gateway, browser):
+def require_grpc_web_json(gateway):
+    """Skips the test only when the gateway answers 415 to application/grpc-web+json (no JSON gRPC-Web yet)."""
     status = grpc_web_json_status(gateway)
     if status == 415:
         pytest.skip("the gateway answers 415 to application/grpc-web+json: gRPC-Web JSON transcoding is not in this build")
     assert status == 200, f"a gRPC-Web (JSON) call to Echo answered HTTP {status}, not 200: no gRPC-Web in this build?"
+
+
+def test_grpc_web_server_streaming(gateway, browser):
+    require_grpc_web_json(gateway)
 
     open_method(browser, gateway, "/echo.v1.EchoService/Expand")
     choose_protocol(browser, "grpcweb")
@@ -271,6 +276,92 @@ def test_grpc_web_server_streaming(gateway, browser):
     browser.find_element(By.ID, "tab-body").click()
     screenshot(browser, "console-grpc-web-stream.png")
     assert_no_page_errors(browser)
+
+
+def test_grpc_web_unary_and_client_streaming(gateway, browser):
+    require_grpc_web_json(gateway)
+
+    open_method(browser, gateway, "/library.v1.LibraryService/GetBook")
+    choose_protocol(browser, "grpcweb")
+    set_request(browser, {"name": "shelves/1/books/1"})
+    browser.find_element(By.ID, "send-button").click()
+    wait(browser, lambda d: text_of(d, "grpc-status") == "0 OK", "no gRPC OK for GetBook over gRPC-Web")
+    assert '"name": "shelves/1/books/1"' in text_of(browser, "response-body")
+
+    set_request(browser, {"name": "shelves/1/books/404"})
+    browser.find_element(By.ID, "send-button").click()
+    wait(browser, lambda d: text_of(d, "grpc-status") == "5 NOT_FOUND", "no NOT_FOUND (trailers-only) shown")
+    assert text_of(browser, "http-status").startswith("200")
+    assert "404" in text_of(browser, "grpc-message")
+
+    # Client streaming: the page starts on gRPC-Web with an array, one frame per element.
+    open_method(browser, gateway, "/echo.v1.EchoService/Collect")
+    assert browser.find_element(By.ID, "protocol-grpcweb").is_selected()
+    set_request(browser, [{"message": "one"}, {"message": "two"}, {"message": "three"}])
+    assert "3 gRPC-Web frames" in text_of(browser, "editor-status")
+    browser.find_element(By.ID, "send-button").click()
+    wait(browser, lambda d: text_of(d, "grpc-status") == "0 OK", "no gRPC OK for Collect")
+    body = text_of(browser, "response-body")
+    assert '"count": 3' in body
+    assert '"three"' in body
+    assert_no_page_errors(browser)
+
+
+def set_field(driver, element_id, value):
+    driver.execute_script(
+        "const field = document.getElementById(arguments[0]);"
+        "field.value = arguments[1];"
+        "field.dispatchEvent(new Event('input'));",
+        element_id,
+        value,
+    )
+
+
+def test_deadline_and_custom_headers(gateway, browser):
+    open_method(browser, gateway, "/echo.v1.EchoService/Headers")
+    choose_protocol(browser, "rest")
+    set_field(browser, "headers-input", "x-team: books\n# a comment\nx-trace-id: 42")
+    browser.find_element(By.ID, "send-button").click()
+    wait(browser, lambda d: text_of(d, "grpc-status") == "0 OK", "no gRPC OK for Headers")
+    body = text_of(browser, "response-body")
+    assert '"x-team": "books"' in body
+    assert '"x-trace-id": "42"' in body
+
+    set_field(browser, "headers-input", "not a header line")
+    assert "not \"name: value\"" in text_of(browser, "editor-status")
+    set_field(browser, "headers-input", "")
+
+    open_method(browser, gateway, "/echo.v1.EchoService/Sleep")
+    choose_protocol(browser, "rest")
+    set_request(browser, {"duration": "5s"})
+    set_field(browser, "deadline-input", "0.3")
+    browser.find_element(By.ID, "send-button").click()
+    wait(browser, lambda d: text_of(d, "grpc-status") == "4 DEADLINE_EXCEEDED", "no DEADLINE_EXCEEDED over REST")
+    assert text_of(browser, "http-status").startswith("504")
+
+    if grpc_web_json_status(gateway) == 200:
+        choose_protocol(browser, "grpcweb")
+        browser.find_element(By.ID, "send-button").click()
+        wait(browser, lambda d: text_of(d, "grpc-status") == "4 DEADLINE_EXCEEDED", "no DEADLINE_EXCEEDED over gRPC-Web")
+
+
+def test_copy_as_curl_commands_run(gateway, browser):
+    """The page's "Copy as curl" commands, run by a shell, make the same calls."""
+    open_method(browser, gateway, "/library.v1.LibraryService/GetBook")
+    choose_protocol(browser, "rest")
+    set_request(browser, {"name": "shelves/1/books/1"})
+    command = browser.execute_script("return PorticoConsole.curlCommand(PorticoConsole.buildRequest())")
+    output = subprocess.run(["sh", "-c", command], capture_output=True, timeout=30, check=True).stdout
+    assert json.loads(output)["name"] == "shelves/1/books/1"
+
+    if grpc_web_json_status(gateway) != 200:
+        return
+    open_method(browser, gateway, "/echo.v1.EchoService/Collect")
+    set_request(browser, [{"message": "it's"}, {"message": "100%"}])
+    command = browser.execute_script("return PorticoConsole.curlCommand(PorticoConsole.buildRequest())")
+    output = subprocess.run(["sh", "-c", command], capture_output=True, timeout=30, check=True).stdout
+    assert b'"messages":["it\'s","100%"]' in output
+    assert b"grpc-status: 0" in output
 
 
 def test_grpc_web_frame_parsing_in_the_page(gateway, browser):
