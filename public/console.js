@@ -906,7 +906,7 @@
       $('timing').textContent = '…';
       $('timing-detail').textContent = '';
       $('message-count').textContent = '—';
-      $('response-body').replaceChildren(el('p', { class: 'muted' }, 'Waiting for the gateway…'));
+      $('response-body').replaceChildren(el('p', { class: 'muted placeholder' }, 'Waiting for the gateway…'));
       renderHeaderTable([], []);
       this.timer = setInterval(() => this.updateTiming(), 100);
     }
@@ -1001,8 +1001,16 @@
       box.hidden = !message || code === 0;
     }
 
+    /** Adds a message below what the body shows, replacing the "waiting" placeholder. */
+    append(node) {
+      const body = $('response-body');
+      const placeholder = body.querySelector('.placeholder');
+      if (placeholder) placeholder.remove();
+      body.append(node);
+    }
+
     note(text) {
-      $('response-body').append(el('p', { class: 'error-box' }, text));
+      this.append(el('p', { class: 'error-box' }, text));
     }
 
     cancelled() {
@@ -1014,9 +1022,10 @@
     failed(error) {
       const network = error instanceof TypeError;
       if (!this.firstByte) setChip($('http-status'), network ? 'network error' : 'error', 'error');
-      $('response-body').append(el('div', { class: 'error-box', role: 'alert' },
+      const detail = String(error && error.message ? error.message : error);
+      this.append(el('div', { class: 'error-box', role: 'alert' },
         el('strong', {}, network ? 'The request failed before a response arrived.' : 'The response could not be read.'),
-        String(error && error.message ? error.message : error)));
+        network ? `Is the gateway still running at ${location.host}? (${detail})` : detail));
     }
 
     finish() {

@@ -153,6 +153,23 @@ struct ConsoleStaticFileTests {
         }
     }
 
+    @Test("a file larger than one read chunk arrives whole, with its length")
+    func largeFile() async throws {
+        // 300 KiB of a repeating pattern: several chunks of Hummingbird's file reader.
+        let bytes = (0..<(300 << 10)).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ $0 >> 8) }
+        try await ConsoleFixtures.withScratchPublicDirectory({ publicDirectory, _ in
+            try Data(bytes).write(to: URL(fileURLWithPath: publicDirectory + "/blob.bin"))
+        }) { publicDirectory in
+            try await TestGateway.withDemo(configure: { $0.publicDirectory = publicDirectory }) { gateway, _ in
+                let reply = try await gateway.get("/blob.bin")
+                #expect(reply.status == 200)
+                #expect(reply.header("content-type") == "application/octet-stream")
+                #expect(reply.header("content-length") == String(bytes.count))
+                #expect(reply.body == bytes)
+            }
+        }
+    }
+
     @Test(
         "request paths decode once into safe segments",
         arguments: [
