@@ -80,6 +80,17 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // JSON <-> protobuf throughput, Portico against swift-protobuf's generated code (`swift run -c release CodecBenchmark`).
+        // Its Generated/ folder links to the test fixtures' generated code.
+        .executableTarget(
+            name: "CodecBenchmark",
+            dependencies: [
+                "Transcoding",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            path: "Benchmarks/CodecBenchmark",
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "TranscodingTests",
             dependencies: [

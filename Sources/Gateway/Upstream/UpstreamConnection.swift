@@ -51,6 +51,7 @@ final class UpstreamConnection: @unchecked Sendable {
     private var finishedOpenStreams: [UpstreamStream] = []
     private var releasedStreams = 0
     private var needsFlush = false
+    private var isFlushScheduled = false
 
     private var idleTimer: NIOScheduledCallback?
     private var keepaliveTimer: NIOScheduledCallback?
@@ -103,12 +104,21 @@ extension UpstreamConnection {
     }
 
     /// Sends the call (or queues it until the connection is up).
+    ///
+    /// Writes are flushed once per batch: from other threads, by the last of the queued starts; on the event loop
+    /// (e.g. callers resumed by a read, each starting its next call), by one task queued behind them.
     func enqueue(_ stream: UpstreamStream) {
-        self.queuedStarts.add(1, ordering: .relaxed)
         if self.eventLoop.inEventLoop {
             self.start(stream)
-            self.finishQueuedStart()
+            if !self.isFlushScheduled {
+                self.isFlushScheduled = true
+                self.eventLoop.execute {
+                    self.isFlushScheduled = false
+                    self.flushPendingWork()
+                }
+            }
         } else {
+            self.queuedStarts.add(1, ordering: .relaxed)
             self.eventLoop.execute {
                 self.start(stream)
                 self.finishQueuedStart()
@@ -133,7 +143,10 @@ extension UpstreamConnection {
             let increment = self.configuration.http2.targetStreamWindowSize - stream.inboundWindow
             guard increment > 0 else { return }
             stream.inboundWindow += increment
-            context.write(self.wrap(HTTP2Frame(streamID: id, payload: .windowUpdate(windowSizeIncrement: increment))), promise: nil)
+            context.write(
+                self.wrap(HTTP2Frame(streamID: id, payload: .windowUpdate(windowSizeIncrement: increment))),
+                promise: nil
+            )
             self.needsFlush = true
             self.flushPendingWork()
         }
@@ -388,7 +401,12 @@ extension UpstreamConnection {
         guard let keepalive = self.configuration.keepalive, case .active(let context) = self.phase else { return }
         if keepalive.permitWithoutCalls || !self.streams.isEmpty {
             context.writeAndFlush(
-                self.wrap(HTTP2Frame(streamID: .rootStream, payload: .ping(HTTP2PingData(withInteger: 0x706f7274), ack: false))),
+                self.wrap(
+                    HTTP2Frame(
+                        streamID: .rootStream,
+                        payload: .ping(HTTP2PingData(withInteger: 0x706f7274), ack: false)
+                    )
+                ),
                 promise: nil
             )
             self.pingTimeoutTimer = try? self.eventLoop.scheduleCallback(
@@ -625,7 +643,9 @@ extension UpstreamConnection {
             let target = Self.clampWindow(self.configuration.http2.targetConnectionWindowSize)
             guard inbound <= target / 2 else { return }
             context.write(
-                self.wrap(HTTP2Frame(streamID: .rootStream, payload: .windowUpdate(windowSizeIncrement: target - inbound))),
+                self.wrap(
+                    HTTP2Frame(streamID: .rootStream, payload: .windowUpdate(windowSizeIncrement: target - inbound))
+                ),
                 promise: nil
             )
             self.needsFlush = true
@@ -638,7 +658,9 @@ extension UpstreamConnection {
         guard inbound <= target / 2, !stream.shouldDeferWindowUpdate() else { return }
         stream.inboundWindow = target
         context.write(
-            self.wrap(HTTP2Frame(streamID: event.streamID, payload: .windowUpdate(windowSizeIncrement: target - inbound))),
+            self.wrap(
+                HTTP2Frame(streamID: event.streamID, payload: .windowUpdate(windowSizeIncrement: target - inbound))
+            ),
             promise: nil
         )
         self.needsFlush = true

@@ -70,7 +70,12 @@ struct UpstreamConnectionSet<Connection: AnyObject> {
         if usable < self.maximumConnections, !isBackingOff {
             let connection = makeConnection()
             self.entries.append(
-                Entry(connection: connection, phase: .connecting, openStreams: 1, maximumStreams: self.assumedMaximumStreams)
+                Entry(
+                    connection: connection,
+                    phase: .connecting,
+                    openStreams: 1,
+                    maximumStreams: self.assumedMaximumStreams
+                )
             )
             return .new(connection)
         }

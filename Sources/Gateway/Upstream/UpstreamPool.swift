@@ -137,7 +137,9 @@ public final class UpstreamPool: Service, Sendable {
             }
 
         guard let (reservation, authority) = reserved else {
-            return UpstreamStream(failedWith: UpstreamStatus(code: .unavailable, message: "the upstream pool is shut down"))
+            return UpstreamStream(
+                failedWith: UpstreamStatus(code: .unavailable, message: "the upstream pool is shut down")
+            )
         }
 
         let connection: UpstreamConnection
@@ -161,7 +163,10 @@ public final class UpstreamPool: Service, Sendable {
 
         let stream = UpstreamStream(
             connection: connection,
-            requestHeaders: request.makeHeaders(authority: authority, scheme: self.configuration.transportSecurity.scheme),
+            requestHeaders: request.makeHeaders(
+                authority: authority,
+                scheme: self.configuration.transportSecurity.scheme
+            ),
             requestFrames: request.makeFrames(allocator: self.allocator),
             deadline: deadline,
             maximumMessageSize: self.configuration.maximumReceiveMessageSize,

@@ -14,7 +14,8 @@ extension UpstreamStatus {
         guard let rawStatus = trailers.first(name: "grpc-status") else {
             self.init(
                 code: .unknown,
-                message: "upstream trailers have no grpc-status" + (message.isEmpty ? "" : " (grpc-message: \(message))"),
+                message: "upstream trailers have no grpc-status"
+                    + (message.isEmpty ? "" : " (grpc-message: \(message))"),
                 details: details,
                 trailers: trailers,
                 origin: .upstream
@@ -121,6 +122,9 @@ extension UpstreamStatus {
 extension HPACKHeaders {
     /// Removes `:status` and any other pseudo-header, which must not be forwarded as metadata.
     mutating func removePseudoHeaders() {
+        guard self.contains(where: { $0.name.utf8.first == UInt8(ascii: ":") }) else { return }
+        // Responses carry only `:status`: remove it in place, without rebuilding the block.
+        self.remove(name: ":status")
         guard self.contains(where: { $0.name.utf8.first == UInt8(ascii: ":") }) else { return }
         var kept = HPACKHeaders()
         kept.reserveCapacity(self.count)

@@ -74,7 +74,9 @@ extension UpstreamStream {
                     return .finish(self.fail(.internal, "upstream response headers have no :status", reset: !endStream))
                 }
                 guard let httpStatus = Int(rawStatus) else {
-                    return .finish(self.fail(.internal, "upstream sent an invalid :status '\(rawStatus)'", reset: !endStream))
+                    return .finish(
+                        self.fail(.internal, "upstream sent an invalid :status '\(rawStatus)'", reset: !endStream)
+                    )
                 }
                 if (100..<200).contains(httpStatus), !endStream {
                     return .ignore
@@ -104,7 +106,13 @@ extension UpstreamStream {
 
             case .receivingMessages:
                 guard endStream else {
-                    return .finish(self.fail(.internal, "upstream sent a second header block that does not end the stream", reset: true))
+                    return .finish(
+                        self.fail(
+                            .internal,
+                            "upstream sent a second header block that does not end the stream",
+                            reset: true
+                        )
+                    )
                 }
                 if self.deframer.bufferedByteCount > 0 {
                     return .finish(
@@ -161,7 +169,11 @@ extension UpstreamStream {
                 self.messagesReceived += 1
                 if self.expectsSingleMessage, self.messagesReceived > 1 {
                     return .finish(
-                        self.fail(.internal, "upstream sent more than one response message to a unary call", reset: true)
+                        self.fail(
+                            .internal,
+                            "upstream sent more than one response message to a unary call",
+                            reset: true
+                        )
                     )
                 }
                 return .deliver(message)
@@ -224,7 +236,9 @@ extension UpstreamStream {
             for expected in prefix {
                 let byte = utf8[index]
                 // Media types are case-insensitive.
-                guard byte == expected || (byte >= 0x41 && byte <= 0x5A && byte | 0x20 == expected) else { return false }
+                guard byte == expected || (byte >= 0x41 && byte <= 0x5A && byte | 0x20 == expected) else {
+                    return false
+                }
                 index = utf8.index(after: index)
             }
             guard index != utf8.endIndex else { return true }

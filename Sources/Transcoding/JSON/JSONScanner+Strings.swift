@@ -25,9 +25,15 @@ extension JSONScanner {
         var hasEscapes = false
         let count = self.input.count
         while true {
+            // Eight bytes at a time, up to the first one that needs a closer look.
             while self.index + 8 <= count {
-                let word = self.input.loadUnaligned(fromByteOffset: self.index, as: UInt64.self)
-                if ByteWord.needsStringAttention(word) { break }
+                let mask = ByteWord.stringAttentionMask(
+                    self.input.loadUnaligned(fromByteOffset: self.index, as: UInt64.self)
+                )
+                if mask != 0 {
+                    self.index += ByteWord.bytesBefore(mask)
+                    break
+                }
                 self.index += 8
             }
             guard self.index < count else { throw self.malformed("unterminated string") }

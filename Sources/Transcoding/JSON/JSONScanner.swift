@@ -229,7 +229,9 @@ struct JSONScanner {
 @inline(__always)
 private func littleEndianWord(_ text: StaticString) -> UInt32 {
     let bytes = text.utf8Start
-    return UInt32(littleEndian: UInt32(bytes[0]) | UInt32(bytes[1]) << 8 | UInt32(bytes[2]) << 16 | UInt32(bytes[3]) << 24)
+    return UInt32(
+        littleEndian: UInt32(bytes[0]) | UInt32(bytes[1]) << 8 | UInt32(bytes[2]) << 16 | UInt32(bytes[3]) << 24
+    )
 }
 
 /// A byte for an error message: printable ASCII in quotes, anything else in hex.

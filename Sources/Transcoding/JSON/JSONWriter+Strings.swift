@@ -31,11 +31,12 @@ extension JSONWriter {
         var index = 0
         while index < count {
             if index + 8 <= count {
-                let word = value.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-                if !ByteWord.needsStringAttention(word) {
+                let mask = ByteWord.stringAttentionMask(value.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+                if mask == 0 {
                     index += 8
                     continue
                 }
+                index += ByteWord.bytesBefore(mask)
             }
             let byte = value[index]
             if byte >= 0x80 {

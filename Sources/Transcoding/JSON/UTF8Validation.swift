@@ -67,35 +67,3 @@ enum UTF8Validation {
         return true
     }
 }
-
-/// Tests on eight bytes at once, used by the string scanners to skip over plain ASCII quickly.
-enum ByteWord {
-    @usableFromInline static let ones: UInt64 = 0x0101_0101_0101_0101
-    @usableFromInline static let highBits: UInt64 = 0x8080_8080_8080_8080
-
-    /// Whether any byte of `word` is zero.
-    @inline(__always)
-    static func hasZeroByte(_ word: UInt64) -> Bool {
-        (word &- ones) & ~word & highBits != 0
-    }
-
-    /// Whether any byte of `word` is below `limit` (limit <= 128).
-    @inline(__always)
-    static func hasByteBelow(_ word: UInt64, _ limit: UInt8) -> Bool {
-        (word &- ones &* UInt64(limit)) & ~word & highBits != 0
-    }
-
-    /// Whether any byte equals `byte`.
-    @inline(__always)
-    static func hasByte(_ word: UInt64, _ byte: UInt8) -> Bool {
-        hasZeroByte(word ^ (ones &* UInt64(byte)))
-    }
-
-    /// Whether a JSON string needs attention in these bytes: a quote, a backslash, a control
-    /// character or a non-ASCII byte.
-    @inline(__always)
-    static func needsStringAttention(_ word: UInt64) -> Bool {
-        word & highBits != 0 || hasByteBelow(word, 0x20) || hasByte(word, UInt8(ascii: "\""))
-            || hasByte(word, UInt8(ascii: "\\"))
-    }
-}

@@ -38,8 +38,12 @@ enum DurationText {
         swap(&writer.bytes, &output)
         writer.writeUInt64(seconds.magnitude)
         swap(&writer.bytes, &output)
-        appendFraction(nanos: Int64(nanos.magnitude), to: &output)
-        output.append(UInt8(ascii: "s"))
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 12) { text in
+            var count = writeFraction(nanos: Int(nanos.magnitude), text, 0)
+            text[count] = UInt8(ascii: "s")
+            count += 1
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: text[0..<count]))
+        }
         return true
     }
 }

@@ -21,7 +21,8 @@ enum FieldMaskText {
                     return TranscodingError(.invalidValue, "\(quotedPrefix(text)) is not a valid FieldMask: empty path")
                 }
                 path.removeAll(keepingCapacity: true)
-                let snake = acceptSnakeCase && !segment.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") })
+                let snake =
+                    acceptSnakeCase && !segment.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") })
                 for byte in segment {
                     switch byte {
                     case UInt8(ascii: "A")...UInt8(ascii: "Z"):

@@ -1,69 +1,102 @@
 /// A message's field names as bytes, built once per message type: a hash table from JSON keys (JSON
 /// name and proto name) to field indices, so a key is looked up straight from the input without
 /// creating a `String`, and each field's key pre-quoted for printing.
-struct JSONFieldNames: Sendable {
-    /// Open addressing, linear probing; each slot holds an entry index + 1, 0 when empty.
-    private let slots: [Int32]
-    private let slotMask: Int
-    private let entryHashes: [UInt64]
-    private let entryFieldIndices: [Int32]
-    /// Every name's UTF-8, back to back; an entry's name is `nameBytes[nameStarts[i]..<nameStarts[i + 1]]`.
-    private let nameBytes: [UInt8]
-    private let nameStarts: [Int]
+///
+/// The tables live in raw memory owned by this object (freed with it), so the transcoders' inner
+/// loops read them without reference counting.
+final class JSONFieldNames: @unchecked Sendable {
+    private struct Entry {
+        var hash: UInt64
+        var fieldIndex: Int32
+        var nameStart: Int32
+        var nameCount: Int32
+    }
 
-    /// `"jsonName"` for each field, quotes included, in field order.
-    let quotedJSONNames: [[UInt8]]
-    /// `"proto_name"` for each field, quotes included, in field order.
-    let quotedProtoNames: [[UInt8]]
+    /// A pre-quoted key: `count` bytes at `start` in `quotedKeys`.
+    private struct KeyRange {
+        var start: Int32
+        var count: Int32
+    }
+
+    /// Open addressing, linear probing; each slot holds an entry index + 1, 0 when empty.
+    private let slots: UnsafeMutableBufferPointer<Int32>
+    private let slotMask: Int
+    private let entries: UnsafeMutableBufferPointer<Entry>
+    /// Every name's UTF-8, back to back.
+    private let nameBytes: UnsafeMutableRawPointer
+    /// `"jsonName"` and `"proto_name"` of every field, quotes included, back to back.
+    private let quotedKeys: UnsafeMutableRawPointer
+    private let fieldCount: Int
+    /// Per field: its JSON key range, then its proto key range.
+    private let keyRanges: UnsafeMutableBufferPointer<KeyRange>
 
     init(fields: [FieldDescriptor]) {
-        var hashes: [UInt64] = []
-        var fieldIndices: [Int32] = []
-        var nameBytes: [UInt8] = []
-        var nameStarts: [Int] = [0]
+        self.fieldCount = fields.count
+        var entries: [Entry] = []
+        var names: [UInt8] = []
         func add(_ name: String, _ fieldIndex: Int) {
             let utf8 = Array(name.utf8)
             // A JSON name equal to another field's proto name keeps the first registration (JSON names
-            // are registered first, and protoc rejects real clashes).
-            if Self.lookup(utf8, hashes, nameBytes, nameStarts) != nil { return }
-            hashes.append(utf8.withUnsafeBytes { Self.hash($0) })
-            fieldIndices.append(Int32(fieldIndex))
-            nameBytes.append(contentsOf: utf8)
-            nameStarts.append(nameBytes.count)
+            // are registered first; protoc rejects real clashes).
+            for entry in entries
+            where names[Int(entry.nameStart)..<Int(entry.nameStart + entry.nameCount)].elementsEqual(utf8) {
+                return
+            }
+            let hash = utf8.withUnsafeBytes { Self.hash($0) }
+            entries.append(
+                Entry(
+                    hash: hash,
+                    fieldIndex: Int32(fieldIndex),
+                    nameStart: Int32(names.count),
+                    nameCount: Int32(utf8.count)
+                )
+            )
+            names.append(contentsOf: utf8)
         }
         for (index, field) in fields.enumerated() { add(field.jsonName, index) }
         for (index, field) in fields.enumerated() { add(field.name, index) }
 
         var capacity = 8
-        while capacity < hashes.count * 2 { capacity *= 2 }
-        var slots = [Int32](repeating: 0, count: capacity)
-        for (entry, hash) in hashes.enumerated() {
-            var slot = Int(truncatingIfNeeded: hash) & (capacity - 1)
-            while slots[slot] != 0 { slot = (slot + 1) & (capacity - 1) }
-            slots[slot] = Int32(entry + 1)
-        }
-        self.slots = slots
+        while capacity < entries.count * 2 { capacity *= 2 }
+        self.slots = .allocate(capacity: capacity)
+        self.slots.initialize(repeating: 0)
         self.slotMask = capacity - 1
-        self.entryHashes = hashes
-        self.entryFieldIndices = fieldIndices
-        self.nameBytes = nameBytes
-        self.nameStarts = nameStarts
-        self.quotedJSONNames = fields.map { Self.quoted($0.jsonName) }
-        self.quotedProtoNames = fields.map { Self.quoted($0.name) }
-    }
-
-    /// Linear search used while building (before the slots exist).
-    private static func lookup(_ name: [UInt8], _ hashes: [UInt64], _ bytes: [UInt8], _ starts: [Int]) -> Int? {
-        for entry in hashes.indices where bytes[starts[entry]..<starts[entry + 1]].elementsEqual(name) {
-            return entry
+        for (index, entry) in entries.enumerated() {
+            var slot = Int(truncatingIfNeeded: entry.hash) & (capacity - 1)
+            while self.slots[slot] != 0 { slot = (slot + 1) & (capacity - 1) }
+            self.slots[slot] = Int32(index + 1)
         }
-        return nil
+        self.entries = .allocate(capacity: max(entries.count, 1))
+        _ = self.entries.initialize(from: entries)
+        let nameBytes = UnsafeMutableRawPointer.allocate(byteCount: max(names.count, 1), alignment: 8)
+        names.withUnsafeBytes {
+            nameBytes.copyMemory(from: $0.baseAddress ?? UnsafeRawPointer(nameBytes), byteCount: $0.count)
+        }
+        self.nameBytes = nameBytes
+
+        var quoted: [UInt8] = []
+        var ranges: [KeyRange] = []
+        for name in fields.map(\.jsonName) + fields.map(\.name) {
+            var writer = JSONWriter()
+            writer.writeString(name)
+            ranges.append(KeyRange(start: Int32(quoted.count), count: Int32(writer.count)))
+            quoted.append(contentsOf: writer.bytes)
+        }
+        let quotedKeys = UnsafeMutableRawPointer.allocate(byteCount: max(quoted.count, 1), alignment: 8)
+        quoted.withUnsafeBytes {
+            quotedKeys.copyMemory(from: $0.baseAddress ?? UnsafeRawPointer(quotedKeys), byteCount: $0.count)
+        }
+        self.quotedKeys = quotedKeys
+        self.keyRanges = .allocate(capacity: max(ranges.count, 1))
+        _ = self.keyRanges.initialize(from: ranges)
     }
 
-    private static func quoted(_ name: String) -> [UInt8] {
-        var writer = JSONWriter()
-        writer.writeString(name)
-        return writer.bytes
+    deinit {
+        self.slots.deallocate()
+        self.entries.deallocate()
+        self.nameBytes.deallocate()
+        self.quotedKeys.deallocate()
+        self.keyRanges.deallocate()
     }
 
     /// The index of the field whose JSON name or proto name is `key`.
@@ -74,34 +107,40 @@ struct JSONFieldNames: Sendable {
         while true {
             let entry = Int(self.slots[slot]) - 1
             if entry < 0 { return nil }
-            if self.entryHashes[entry] == hash && self.nameMatches(entry, key) {
-                return Int(self.entryFieldIndices[entry])
+            let candidate = self.entries[entry]
+            if candidate.hash == hash && Int(candidate.nameCount) == key.count
+                && Self.bytesEqual(self.nameBytes + Int(candidate.nameStart), key)
+            {
+                return Int(candidate.fieldIndex)
             }
             slot = (slot + 1) & self.slotMask
         }
     }
 
+    /// The field's key, quotes included: its JSON name, or its proto name.
     @inline(__always)
-    private func nameMatches(_ entry: Int, _ key: UnsafeRawBufferPointer) -> Bool {
-        let start = self.nameStarts[entry]
-        let count = self.nameStarts[entry + 1] - start
-        guard count == key.count else { return false }
-        return self.nameBytes.withUnsafeBytes { names in
-            var offset = 0
-            while offset + 8 <= count {
-                if names.loadUnaligned(fromByteOffset: start + offset, as: UInt64.self)
-                    != key.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-                {
-                    return false
-                }
-                offset += 8
+    func quotedKey(_ fieldIndex: Int, protoName: Bool) -> UnsafeRawBufferPointer {
+        let range = self.keyRanges[protoName ? self.fieldCount + fieldIndex : fieldIndex]
+        return UnsafeRawBufferPointer(start: self.quotedKeys + Int(range.start), count: Int(range.count))
+    }
+
+    @inline(__always)
+    private static func bytesEqual(_ stored: UnsafeRawPointer, _ key: UnsafeRawBufferPointer) -> Bool {
+        let count = key.count
+        var offset = 0
+        while offset + 8 <= count {
+            if stored.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+                != key.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            {
+                return false
             }
-            while offset < count {
-                if names[start + offset] != key[offset] { return false }
-                offset += 1
-            }
-            return true
+            offset += 8
         }
+        while offset < count {
+            if stored.load(fromByteOffset: offset, as: UInt8.self) != key[offset] { return false }
+            offset += 1
+        }
+        return true
     }
 
     /// A fast hash of short byte strings, eight bytes at a time.

@@ -47,7 +47,8 @@ extension JSONMessageDecoder {
     }
 
     /// Writes a map key (field 1) from its JSON string form, converting it to the key type.
-    mutating func writeMapKey(_ token: JSONString, _ keyField: FieldDescriptor) throws(TranscodingError) -> MapKeyRecord {
+    mutating func writeMapKey(_ token: JSONString, _ keyField: FieldDescriptor) throws(TranscodingError) -> MapKeyRecord
+    {
         if keyField.type == .string {
             self.output.writeTag(fieldNumber: 1, wireType: .lengthDelimited)
             self.writeStringContents(token)
@@ -68,8 +69,14 @@ extension JSONMessageDecoder {
     }
 
     /// The value of a non-string map key, as the bits of its integer (bool: 0 or 1).
-    static func mapKeyIdentity(_ text: UnsafeRawBufferPointer, _ keyField: FieldDescriptor) throws(TranscodingError) -> UInt64 {
-        let invalid = TranscodingError(.invalidValue, "map key \(quotedPrefix(text)) is not a valid \(keyField.typeDescription)")
+    static func mapKeyIdentity(
+        _ text: UnsafeRawBufferPointer,
+        _ keyField: FieldDescriptor
+    ) throws(TranscodingError) -> UInt64 {
+        let invalid = TranscodingError(
+            .invalidValue,
+            "map key \(quotedPrefix(text)) is not a valid \(keyField.typeDescription)"
+        )
         switch keyField.type {
         case .bool:
             if text.elementsEqual("true".utf8) { return 1 }
@@ -99,29 +106,34 @@ extension JSONMessageDecoder {
     mutating func rejectDuplicateMapKeys(from base: Int) throws(TranscodingError) {
         guard self.mapKeys.count - base > 1 else { return }
         self.mapKeys[base...].sort { $0.identity < $1.identity }
-        var index = base + 1
-        while index < self.mapKeys.count {
-            let previous = self.mapKeys[index - 1]
-            let current = self.mapKeys[index]
-            if previous.identity == current.identity {
-                // Integer keys are their identity; strings are compared byte for byte (not as `String`s,
-                // which would equate different Unicode normalizations).
-                var same = true
-                if current.isString {
-                    var first: [UInt8] = []
-                    var second: [UInt8] = []
-                    self.scanner.appendValue(of: previous.token, to: &first)
-                    self.scanner.appendValue(of: current.token, to: &second)
-                    same = first == second
-                }
-                if same {
-                    // Name the key as the second occurrence spells it.
-                    let later = previous.token.start > current.token.start ? previous : current
-                    throw TranscodingError(.invalidValue, "duplicate map key")
-                        .nested(underMapKey: self.scanner.stringValue(later.token))
-                }
+        var runStart = base
+        while runStart < self.mapKeys.count {
+            var runEnd = runStart + 1
+            while runEnd < self.mapKeys.count && self.mapKeys[runEnd].identity == self.mapKeys[runStart].identity {
+                runEnd += 1
             }
-            index += 1
+            if runEnd - runStart > 1 {
+                try self.rejectEqualKeys(in: runStart..<runEnd)
+            }
+            runStart = runEnd
+        }
+    }
+
+    /// Keys with the same identity: integer keys are equal; string keys (whose identity is a hash) are
+    /// compared as bytes, not as `String`s (which would equate different Unicode normalizations).
+    mutating func rejectEqualKeys(in run: Range<Int>) throws(TranscodingError) {
+        // Report the key as its later occurrence spells it.
+        let records = self.mapKeys[run].sorted { $0.token.start < $1.token.start }
+        var seen = Set<[UInt8]>()
+        for record in records {
+            var value: [UInt8] = []
+            if record.isString {
+                self.scanner.appendValue(of: record.token, to: &value)
+            }
+            if !seen.insert(value).inserted {
+                throw TranscodingError(.invalidValue, "duplicate map key")
+                    .nested(underMapKey: self.scanner.stringValue(record.token))
+            }
         }
     }
 }

@@ -173,7 +173,10 @@ extension JSONMessageDecoder {
     ) -> TranscodingError {
         switch problem {
         case .notAnInteger:
-            TranscodingError(.invalidValue, "\(quotedPrefix(text)) is not an integer, as \(field.typeDescription) requires")
+            TranscodingError(
+                .invalidValue,
+                "\(quotedPrefix(text)) is not an integer, as \(field.typeDescription) requires"
+            )
         case .outOfRange:
             TranscodingError(.invalidValue, "\(quotedPrefix(text)) is out of range for \(field.typeDescription)")
         }
@@ -228,7 +231,9 @@ extension JSONMessageDecoder {
         guard byte == UInt8(ascii: "-") || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) else {
             throw self.wrongType(field, expected: "an enum name or number")
         }
-        let number = Int32(truncatingIfNeeded: try self.readSignedInteger(field, min: Int64(Int32.min), max: Int64(Int32.max)))
+        let number = Int32(
+            truncatingIfNeeded: try self.readSignedInteger(field, min: Int64(Int32.min), max: Int64(Int32.max))
+        )
         if enumType.isClosed && enumType.name(of: number) == nil {
             // Closed (proto2) enums have no room for numbers they do not declare.
             if self.ignoreUnknownFields { return nil }
@@ -247,12 +252,19 @@ extension JSONMessageDecoder {
         var scanner = self.scanner
         guard let byte = try? scanner.peek() else { return scanner.malformed("unexpected end of input") }
         guard isJSONValueStart(byte) else { return scanner.unexpectedByte(expected: "a JSON value") }
-        return TranscodingError(.invalidValue, "expected \(expected) for \(what), found \(describeJSONValueStart(byte))")
+        return TranscodingError(
+            .invalidValue,
+            "expected \(expected) for \(what), found \(describeJSONValueStart(byte))"
+        )
     }
 
     /// Throws `wrongType` unless the next value starts with `byte` (`{` or `[`).
     @inline(__always)
-    mutating func expectValue(startingWith byte: UInt8, _ expected: String, for what: @autoclosure () -> String) throws(TranscodingError) {
+    mutating func expectValue(
+        startingWith byte: UInt8,
+        _ expected: String,
+        for what: @autoclosure () -> String
+    ) throws(TranscodingError) {
         guard try self.scanner.peek() == byte else { throw self.wrongType(expected: expected, for: what()) }
     }
 }
@@ -260,7 +272,8 @@ extension JSONMessageDecoder {
 /// Whether `byte` can start a JSON value.
 func isJSONValueStart(_ byte: UInt8) -> Bool {
     switch byte {
-    case UInt8(ascii: "{"), UInt8(ascii: "["), UInt8(ascii: "\""), UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"),
+    case UInt8(ascii: "{"), UInt8(ascii: "["), UInt8(ascii: "\""), UInt8(ascii: "t"), UInt8(ascii: "f"),
+        UInt8(ascii: "n"),
         UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
         true
     default:
@@ -294,25 +307,4 @@ func quotedPrefix(_ text: UnsafeRawBufferPointer) -> String {
     let limit = 64
     let shown = String(decoding: UnsafeRawBufferPointer(rebasing: text[..<min(text.count, limit)]), as: UTF8.self)
     return "\"\(shown)\(text.count > limit ? "..." : "")\""
-}
-
-extension EnumDescriptor {
-    /// The number of the value named by these UTF-8 bytes (a short linear search: enums are small, and it
-    /// avoids creating a `String` per lookup).
-    func number(namedUTF8 name: UnsafeRawBufferPointer) -> Int32? {
-        for value in self.values where utf8Equals(value.name, name) {
-            return value.number
-        }
-        return nil
-    }
-}
-
-/// Whether `string`'s UTF-8 is exactly `bytes`.
-@inline(__always)
-func utf8Equals(_ string: String, _ bytes: UnsafeRawBufferPointer) -> Bool {
-    let utf8 = string.utf8
-    guard utf8.count == bytes.count else { return false }
-    return utf8.withContiguousStorageIfAvailable { stored in
-        stored.elementsEqual(UnsafeRawBufferPointer(start: bytes.baseAddress, count: bytes.count))
-    } ?? utf8.elementsEqual(bytes)
 }

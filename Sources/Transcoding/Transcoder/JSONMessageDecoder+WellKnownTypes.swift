@@ -221,7 +221,11 @@ extension JSONMessageDecoder {
                 try self.skipUnknownKey(key, in: payloadType, isAnyPayload: true)
             case "value":
                 guard !sawValue else {
-                    throw TranscodingError(.invalidValue, "\"value\" appears more than once in an Any", fieldPath: "value")
+                    throw TranscodingError(
+                        .invalidValue,
+                        "\"value\" appears more than once in an Any",
+                        fieldPath: "value"
+                    )
                 }
                 sawValue = true
                 do throws(TranscodingError) {

@@ -239,7 +239,10 @@ struct JSONMessageDecoder {
     }
 
     static func nullInArray(_ field: FieldDescriptor) -> TranscodingError {
-        TranscodingError(.invalidValue, "null is not allowed as an element of a repeated \(field.typeDescription) field")
+        TranscodingError(
+            .invalidValue,
+            "null is not allowed as an element of a repeated \(field.typeDescription) field"
+        )
     }
 }
 
@@ -299,16 +302,5 @@ extension FieldDescriptor {
         case .sint32: "sint32"
         case .sint64: "sint64"
         }
-    }
-}
-
-extension MessageDescriptor {
-    /// The index of the proto2 group field whose group type is named `name` (`Item` for
-    /// `optional group Item = 7`): some encoders, swift-protobuf among them, use that as the JSON key.
-    func groupFieldIndex(namedByType name: UnsafeRawBufferPointer) -> Int? {
-        for field in self.fields where field.type == .group {
-            if let groupType = field.messageType, utf8Equals(groupType.name, name) { return field.index }
-        }
-        return nil
     }
 }

@@ -92,7 +92,12 @@ struct TextValueEncoder {
         switch field.type {
         case .int32, .sint32, .sfixed32, .int64, .sint64, .sfixed64:
             let is32 = field.type == .int32 || field.type == .sint32 || field.type == .sfixed32
-            let value = try Self.signed(text, field, min: is32 ? Int64(Int32.min) : .min, max: is32 ? Int64(Int32.max) : .max)
+            let value = try Self.signed(
+                text,
+                field,
+                min: is32 ? Int64(Int32.min) : .min,
+                max: is32 ? Int64(Int32.max) : .max
+            )
             writer.writeTag(fieldNumber: field.number, wireType: field.type.wireType)
             writer.writeSigned(value, as: field.type)
         case .uint32, .fixed32, .uint64, .fixed64:
@@ -107,7 +112,9 @@ struct TextValueEncoder {
             writer.writeTag(fieldNumber: field.number, wireType: .fixed64)
             writer.writeFixed64(value.bitPattern)
         case .float:
-            guard let value = specialFloatingPoint(text).map(Float.init) ?? DecimalNumber(parsing: text)?.float(text: text),
+            guard
+                let value = specialFloatingPoint(text).map(Float.init)
+                    ?? DecimalNumber(parsing: text)?.float(text: text),
                 value.isFinite || specialFloatingPoint(text) != nil
             else { throw invalid }
             writer.writeTag(fieldNumber: field.number, wireType: .fixed32)
@@ -147,12 +154,18 @@ struct TextValueEncoder {
                 let value32 = Int32(exactly: value)
             {
                 guard !enumType.isClosed || enumType.name(of: value32) != nil else {
-                    throw TranscodingError(.invalidValue, "\(value32) is not a value of closed enum \(enumType.fullName)")
+                    throw TranscodingError(
+                        .invalidValue,
+                        "\(value32) is not a value of closed enum \(enumType.fullName)"
+                    )
                 }
                 number = value32
             } else {
                 if self.ignoreUnknownEnumNames { return }
-                throw TranscodingError(.invalidValue, "\(quotedPrefix(text)) is not a value of enum \(enumType.fullName)")
+                throw TranscodingError(
+                    .invalidValue,
+                    "\(quotedPrefix(text)) is not a value of enum \(enumType.fullName)"
+                )
             }
             writer.writeTag(fieldNumber: field.number, wireType: .varint)
             writer.writeVarint(UInt64(bitPattern: Int64(number)))

@@ -62,7 +62,8 @@ enum ProtobufCanonicalizer {
         var groupStart = 0
         while groupStart < occurrences.count {
             var groupEnd = groupStart + 1
-            while groupEnd < occurrences.count && occurrences[groupEnd].fieldIndex == occurrences[groupStart].fieldIndex {
+            while groupEnd < occurrences.count && occurrences[groupEnd].fieldIndex == occurrences[groupStart].fieldIndex
+            {
                 groupEnd += 1
             }
             let field = type.fields[occurrences[groupStart].fieldIndex]
@@ -77,7 +78,9 @@ enum ProtobufCanonicalizer {
                 // Merge: one length-delimited value holding every occurrence's contents.
                 var contents: [UInt8] = []
                 for occurrence in group {
-                    guard occurrence.wireType == .lengthDelimited else { throw wireTypeError(field, occurrence.wireType) }
+                    guard occurrence.wireType == .lengthDelimited else {
+                        throw wireTypeError(field, occurrence.wireType)
+                    }
                     var valueReader = ProtobufReader(raw(occurrence))
                     _ = try valueReader.readTag()
                     contents.append(contentsOf: try valueReader.readLengthDelimited())
@@ -86,12 +89,12 @@ enum ProtobufCanonicalizer {
                 output.writeLengthDelimited(contents)
             } else if field.type == .group {
                 output.writeTag(fieldNumber: field.number, wireType: .startGroup)
-                let endTagSize = ProtobufWriter.varintSize(UInt64(UInt32(bitPattern: field.number) << 3 | 4))
                 for occurrence in group {
                     guard occurrence.wireType == .startGroup else { throw wireTypeError(field, occurrence.wireType) }
-                    output.bytes.append(
-                        contentsOf: UnsafeRawBufferPointer(rebasing: bytes[occurrence.valueStart..<(occurrence.end - endTagSize)])
+                    var groupReader = ProtobufReader(
+                        UnsafeRawBufferPointer(rebasing: bytes[occurrence.valueStart..<occurrence.end])
                     )
+                    output.bytes.append(contentsOf: try ProtobufMessagePrinter.readGroup(field.number, &groupReader))
                 }
                 output.writeTag(fieldNumber: field.number, wireType: .endGroup)
             } else if let last = group.last {
@@ -107,21 +110,5 @@ enum ProtobufCanonicalizer {
             "field \(field.name) (\(field.typeDescription)) has wire type \(wireType.rawValue)",
             fieldPath: field.jsonName
         )
-    }
-}
-
-extension Array where Element == UInt8 {
-    /// `withUnsafeBytes` for bodies with typed throws (the standard one only rethrows `any Error`).
-    func withTranscodingBytes<Result>(
-        _ body: (UnsafeRawBufferPointer) throws(TranscodingError) -> Result
-    ) throws(TranscodingError) -> Result {
-        let result = self.withUnsafeBytes { buffer -> Swift.Result<Result, TranscodingError> in
-            do throws(TranscodingError) {
-                return .success(try body(buffer))
-            } catch {
-                return .failure(error)
-            }
-        }
-        return try result.get()
     }
 }

@@ -12,7 +12,7 @@ extension ProtobufMessagePrinter {
     /// With no key, prints just the object.
     mutating func printMapRun(
         _ field: FieldDescriptor,
-        key: [UInt8]?,
+        key: UnsafeRawBufferPointer?,
         _ firstWireType: WireType,
         _ reader: inout ProtobufReader
     ) throws(TranscodingError) {
@@ -135,7 +135,8 @@ extension ProtobufMessagePrinter {
         var mayRepeat = false
         if count <= 8 {
             outer: for first in base..<end {
-                for second in (first + 1)..<end where self.mapEntries[first].identity == self.mapEntries[second].identity {
+                for second in (first + 1)..<end
+                where self.mapEntries[first].identity == self.mapEntries[second].identity {
                     mayRepeat = true
                     break outer
                 }

@@ -41,7 +41,8 @@ extension ProtobufMessagePrinter {
         case .doubleValue, .floatValue, .int64Value, .uint64Value, .int32Value, .uint32Value, .boolValue,
             .stringValue, .bytesValue:
             guard let valueField = type.field(number: 1) else { throw Self.missingField(type) }
-            var value: WireValue = valueField.type.wireType == .lengthDelimited
+            var value: WireValue =
+                valueField.type.wireType == .lengthDelimited
                 ? .bytes(UnsafeRawBufferPointer(start: nil, count: 0)) : .bits(0)
             var reader = ProtobufReader(bytes)
             while !reader.isAtEnd {
@@ -76,7 +77,10 @@ extension ProtobufMessagePrinter {
             case (1, .varint): seconds = Int64(bitPattern: try reader.readVarint())
             case (2, .varint): nanos = Int32(truncatingIfNeeded: try reader.readVarint())
             case (1, _), (2, _):
-                throw TranscodingError(.malformedProtobuf, "field \(number) of a Timestamp or Duration must be a varint")
+                throw TranscodingError(
+                    .malformedProtobuf,
+                    "field \(number) of a Timestamp or Duration must be a varint"
+                )
             default: try reader.skip(wireType, fieldNumber: number)
             }
         }
@@ -153,7 +157,10 @@ extension ProtobufMessagePrinter {
                 continue
             }
             guard wireType == expected else {
-                throw TranscodingError(.malformedProtobuf, "field \(number) of a Value has wire type \(wireType.rawValue)")
+                throw TranscodingError(
+                    .malformedProtobuf,
+                    "field \(number) of a Value has wire type \(wireType.rawValue)"
+                )
             }
             let next = try Self.readScalar(wireType, &reader)
             if (number == 5 || number == 6) && number == kind, case .bytes(let part) = next {
@@ -173,7 +180,10 @@ extension ProtobufMessagePrinter {
         case (2, .bits(let bits)):
             let number = Double(bitPattern: bits)
             guard number.isFinite else {
-                throw TranscodingError(.invalidValue, "a Value's number_value is \(number), which JSON cannot represent")
+                throw TranscodingError(
+                    .invalidValue,
+                    "a Value's number_value is \(number), which JSON cannot represent"
+                )
             }
             self.output.writeDouble(number)
         case (3, .bytes(let text)):
@@ -186,7 +196,10 @@ extension ProtobufMessagePrinter {
             guard let field = type.field(number: kind) else { throw Self.missingField(type) }
             try self.printMessage(contents, try field.resolvedMessageType())
         default:
-            throw TranscodingError(.invalidValue, "a google.protobuf.Value has none of its kinds set, so it has no JSON form")
+            throw TranscodingError(
+                .invalidValue,
+                "a google.protobuf.Value has none of its kinds set, so it has no JSON form"
+            )
         }
     }
 

@@ -46,7 +46,10 @@ struct ProtobufMessagePrinter {
     /// Prints a message: a JSON object, or the special form of a well-known type.
     mutating func printMessage(_ bytes: UnsafeRawBufferPointer, _ type: MessageDescriptor) throws(TranscodingError) {
         guard self.depthBudget > 0 else {
-            throw TranscodingError(.tooDeep, "messages are nested more deeply than the limit of the JSON encoding options")
+            throw TranscodingError(
+                .tooDeep,
+                "messages are nested more deeply than the limit of the JSON encoding options"
+            )
         }
         self.depthBudget -= 1
         defer { self.depthBudget += 1 }
@@ -84,7 +87,8 @@ struct ProtobufMessagePrinter {
         var seenFields = SeenBits(count: type.fields.count, stack: &self.seenWords)
         var seenOneofs = SeenBits(count: type.oneofs.count, stack: &self.seenWords)
         defer { seenFields.release(&self.seenWords) }
-        let names = self.useProtoFieldNames ? type.jsonNames.quotedProtoNames : type.jsonNames.quotedJSONNames
+        let names = type.jsonNames
+        let protoNames = self.useProtoFieldNames
 
         while !reader.isAtEnd {
             let (number, wireType) = try reader.readTag()
@@ -99,12 +103,27 @@ struct ProtobufMessagePrinter {
             do throws(TranscodingError) {
                 if field.cardinality == .repeated {
                     if field.isMap {
-                        try self.printMapRun(field, key: names[field.index], wireType, &reader)
+                        try self.printMapRun(
+                            field,
+                            key: names.quotedKey(field.index, protoName: protoNames),
+                            wireType,
+                            &reader
+                        )
                     } else {
-                        try self.printRepeatedRun(field, key: names[field.index], wireType, &reader)
+                        try self.printRepeatedRun(
+                            field,
+                            key: names.quotedKey(field.index, protoName: protoNames),
+                            wireType,
+                            &reader
+                        )
                     }
                 } else {
-                    try self.printSingular(field, key: names[field.index], wireType, &reader)
+                    try self.printSingular(
+                        field,
+                        key: names.quotedKey(field.index, protoName: protoNames),
+                        wireType,
+                        &reader
+                    )
                 }
             } catch {
                 throw error.nested(under: field.jsonName)
@@ -112,7 +131,7 @@ struct ProtobufMessagePrinter {
         }
         if self.emitUnpopulatedFields {
             for field in type.fields where !seenFields.contains(field.index, stack: self.seenWords) {
-                self.printUnpopulated(field, key: names[field.index])
+                self.printUnpopulated(field, key: names.quotedKey(field.index, protoName: protoNames))
             }
         }
         return true
@@ -125,7 +144,7 @@ struct ProtobufMessagePrinter {
     @inline(__always)
     mutating func printSingular(
         _ field: FieldDescriptor,
-        key: [UInt8]?,
+        key: UnsafeRawBufferPointer?,
         _ wireType: WireType,
         _ reader: inout ProtobufReader
     ) throws(TranscodingError) {
@@ -155,7 +174,7 @@ struct ProtobufMessagePrinter {
     /// field (packed and unpacked runs alike). With no key, prints just the array.
     mutating func printRepeatedRun(
         _ field: FieldDescriptor,
-        key: [UInt8]?,
+        key: UnsafeRawBufferPointer?,
         _ firstWireType: WireType,
         _ reader: inout ProtobufReader
     ) throws(TranscodingError) {
@@ -182,7 +201,10 @@ struct ProtobufMessagePrinter {
                         try self.printMessage(try reader.readLengthDelimited(), try field.resolvedMessageType())
                     case .group:
                         try Self.expect(wireType, .startGroup, field)
-                        try self.printMessage(try Self.readGroup(field.number, &reader), try field.resolvedMessageType())
+                        try self.printMessage(
+                            try Self.readGroup(field.number, &reader),
+                            try field.resolvedMessageType()
+                        )
                     default:
                         try Self.expect(wireType, elementWireType, field)
                         try self.printScalar(try Self.readScalar(wireType, &reader), field)
@@ -213,7 +235,7 @@ struct ProtobufMessagePrinter {
 
     /// The default an unset implicit-presence field prints with `emitUnpopulatedFields`; `[]` and
     /// `{}` for repeated fields and maps. Fields with explicit presence print nothing.
-    mutating func printUnpopulated(_ field: FieldDescriptor, key: [UInt8]) {
+    mutating func printUnpopulated(_ field: FieldDescriptor, key: UnsafeRawBufferPointer) {
         switch field.cardinality {
         case .optional:
             return
@@ -230,7 +252,11 @@ struct ProtobufMessagePrinter {
             guard field.type != .message && field.type != .group else { return }
             self.output.writeKey(quoted: key)
             // Printing a zero value cannot fail (strings are empty, enums fall back to numbers).
-            try? self.printScalar(field.type == .string || field.type == .bytes ? .bytes(UnsafeRawBufferPointer(start: nil, count: 0)) : .bits(0), field)
+            try? self.printScalar(
+                field.type == .string || field.type == .bytes
+                    ? .bytes(UnsafeRawBufferPointer(start: nil, count: 0)) : .bits(0),
+                field
+            )
         }
     }
 
@@ -244,11 +270,26 @@ struct ProtobufMessagePrinter {
     }
 
     /// Reads the contents of a group whose start tag was just read, up to (not including) its end tag.
-    static func readGroup(_ number: Int32, _ reader: inout ProtobufReader) throws(TranscodingError) -> UnsafeRawBufferPointer {
+    static func readGroup(
+        _ number: Int32,
+        _ reader: inout ProtobufReader
+    ) throws(TranscodingError) -> UnsafeRawBufferPointer {
         let start = reader.position
-        try reader.skip(.startGroup, fieldNumber: number)
-        let endTagSize = ProtobufWriter.varintSize(UInt64(UInt32(bitPattern: number) << 3 | 4))
-        return UnsafeRawBufferPointer(rebasing: reader.base[start..<(reader.position - endTagSize)])
+        while true {
+            // The end tag is found by reading tags, not by its size: varints may be padded.
+            let tagStart = reader.position
+            let (fieldNumber, wireType) = try reader.readTag()
+            if wireType == .endGroup {
+                guard fieldNumber == number else {
+                    throw TranscodingError(
+                        .malformedProtobuf,
+                        "group \(number) ends with the end tag of \(fieldNumber)"
+                    )
+                }
+                return UnsafeRawBufferPointer(rebasing: reader.base[start..<tagStart])
+            }
+            try reader.skip(wireType, fieldNumber: fieldNumber)
+        }
     }
 
     // MARK: A single field's value

@@ -59,21 +59,28 @@ enum TimestampText {
     static func format(seconds: Int64, nanos: Int32, into output: inout [UInt8]) -> Bool {
         guard seconds >= minSeconds && seconds <= maxSeconds, nanos >= 0 && nanos <= 999_999_999 else { return false }
         let days = floorDivide(seconds, 86_400)
-        let secondOfDay = seconds - days * 86_400
+        let secondOfDay = Int(seconds - days * 86_400)
         let (year, month, day) = civilDate(daysSinceEpoch: days)
-        appendDigits(year, count: 4, to: &output)
-        output.append(UInt8(ascii: "-"))
-        appendDigits(month, count: 2, to: &output)
-        output.append(UInt8(ascii: "-"))
-        appendDigits(day, count: 2, to: &output)
-        output.append(UInt8(ascii: "T"))
-        appendDigits(secondOfDay / 3600, count: 2, to: &output)
-        output.append(UInt8(ascii: ":"))
-        appendDigits(secondOfDay / 60 % 60, count: 2, to: &output)
-        output.append(UInt8(ascii: ":"))
-        appendDigits(secondOfDay % 60, count: 2, to: &output)
-        appendFraction(nanos: Int64(nanos), to: &output)
-        output.append(UInt8(ascii: "Z"))
+        // "YYYY-MM-DDTHH:MM:SS" + ".fffffffff" + "Z", built in place and appended once.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { text in
+            let year = Int(year)
+            writeTwoDigits(year / 100, text, 0)
+            writeTwoDigits(year % 100, text, 2)
+            text[4] = UInt8(ascii: "-")
+            writeTwoDigits(Int(month), text, 5)
+            text[7] = UInt8(ascii: "-")
+            writeTwoDigits(Int(day), text, 8)
+            text[10] = UInt8(ascii: "T")
+            writeTwoDigits(secondOfDay / 3600, text, 11)
+            text[13] = UInt8(ascii: ":")
+            writeTwoDigits(secondOfDay / 60 % 60, text, 14)
+            text[16] = UInt8(ascii: ":")
+            writeTwoDigits(secondOfDay % 60, text, 17)
+            var count = 19 + writeFraction(nanos: Int(nanos), text, 19)
+            text[count] = UInt8(ascii: "Z")
+            count += 1
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: text[0..<count]))
+        }
         return true
     }
 
@@ -111,94 +118,5 @@ enum TimestampText {
         let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
         let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
         return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
-    }
-}
-
-@inline(__always)
-func floorDivide(_ value: Int64, _ divisor: Int64) -> Int64 {
-    let quotient = value / divisor
-    return (value % divisor != 0 && (value < 0) != (divisor < 0)) ? quotient - 1 : quotient
-}
-
-/// Appends `value` (non-negative) zero-padded to `count` digits.
-func appendDigits(_ value: Int64, count: Int, to output: inout [UInt8]) {
-    var divisor: Int64 = 1
-    for _ in 1..<count { divisor *= 10 }
-    var rest = value
-    while divisor > 0 {
-        output.append(UInt8(ascii: "0") + UInt8(rest / divisor % 10))
-        rest %= divisor
-        divisor /= 10
-    }
-}
-
-/// Appends `.fff`, `.ffffff` or `.fffffffff` (whichever shows every nonzero digit), or nothing for 0.
-func appendFraction(nanos: Int64, to output: inout [UInt8]) {
-    guard nanos != 0 else { return }
-    output.append(UInt8(ascii: "."))
-    if nanos % 1_000_000 == 0 {
-        appendDigits(nanos / 1_000_000, count: 3, to: &output)
-    } else if nanos % 1000 == 0 {
-        appendDigits(nanos / 1000, count: 6, to: &output)
-    } else {
-        appendDigits(nanos, count: 9, to: &output)
-    }
-}
-
-/// Reads fixed-width ASCII fields for the Timestamp and Duration parsers.
-struct DigitReader {
-    let text: UnsafeRawBufferPointer
-    var index = 0
-
-    init(_ text: UnsafeRawBufferPointer) { self.text = text }
-
-    var isAtEnd: Bool { self.index == self.text.count }
-
-    /// Exactly `count` decimal digits.
-    mutating func digits(_ count: Int) -> Int64? {
-        guard self.index + count <= self.text.count else { return nil }
-        var value: Int64 = 0
-        for offset in 0..<count {
-            let digit = self.text[self.index + offset] &- UInt8(ascii: "0")
-            guard digit < 10 else { return nil }
-            value = value * 10 + Int64(digit)
-        }
-        self.index += count
-        return value
-    }
-
-    /// One or more digits (at most 18, so the value cannot overflow).
-    mutating func someDigits() -> (value: Int64, count: Int)? {
-        var value: Int64 = 0
-        var count = 0
-        while self.index < self.text.count, self.text[self.index] &- UInt8(ascii: "0") < 10 {
-            guard count < 18 else { return nil }
-            value = value * 10 + Int64(self.text[self.index] - UInt8(ascii: "0"))
-            count += 1
-            self.index += 1
-        }
-        return count > 0 ? (value, count) : nil
-    }
-
-    /// Fractional digits after the point, scaled to nanoseconds; the count is the number of digits read.
-    mutating func fraction() -> (nanos: Int64, count: Int)? {
-        guard let (value, count) = self.someDigits() else { return nil }
-        guard count <= 9 else { return (0, count) }
-        var nanos = value
-        for _ in count..<9 { nanos *= 10 }
-        return (nanos, count)
-    }
-
-    mutating func skip(_ character: Unicode.Scalar) -> Bool {
-        guard self.index < self.text.count, self.text[self.index] == UInt8(ascii: character) else { return false }
-        self.index += 1
-        return true
-    }
-
-    /// `+` (1) or `-` (-1).
-    mutating func sign() -> Int64? {
-        if self.skip("+") { return 1 }
-        if self.skip("-") { return -1 }
-        return nil
     }
 }

@@ -94,7 +94,9 @@ struct UpstreamMessageDeframerTests {
             #expect(try deframer.nextMessage() == nil)
         }
         deframer.append(ByteBuffer(bytes: [0xFF]))
-        #expect(throws: GRPCMessageDeframer.Error(kind: .messageTooLarge(declaredLength: Int(UInt32.max), limit: 4 << 20))) {
+        #expect(
+            throws: GRPCMessageDeframer.Error(kind: .messageTooLarge(declaredLength: Int(UInt32.max), limit: 4 << 20))
+        ) {
             try deframer.nextMessage()
         }
         #expect(deframer.bufferedByteCount == 5)

@@ -22,7 +22,12 @@ struct UpstreamConnectionSetTests {
     }
 
     static let now = NIODeadline.uptimeNanoseconds(1_000_000_000)
-    static let backoff = UpstreamPool.Backoff(initial: .milliseconds(100), maximum: .seconds(1), multiplier: 2, jitter: 0)
+    static let backoff = UpstreamPool.Backoff(
+        initial: .milliseconds(100),
+        maximum: .seconds(1),
+        multiplier: 2,
+        jitter: 0
+    )
 
     /// The id of the connection a reservation used, negated for a new one; `nil` when backing off.
     static func reserve(_ set: inout ConnectionSet, _ factory: Factory, now: NIODeadline = now) -> Int? {

@@ -64,7 +64,12 @@ struct UpstreamEncodingTests {
         )
         let headers = request.makeHeaders(authority: "example:50051", scheme: "http")
         let names = headers.map(\.name)
-        #expect(names == [":method", ":scheme", ":path", ":authority", "content-type", "te", "grpc-timeout", "x-user", "authorization"])
+        #expect(
+            names == [
+                ":method", ":scheme", ":path", ":authority", "content-type", "te", "grpc-timeout", "x-user",
+                "authorization",
+            ]
+        )
         #expect(headers.first(name: ":path") == "/pkg.Svc/Method")
         #expect(headers.first(name: ":authority") == "example:50051")
         #expect(headers.first(name: ":scheme") == "http")
@@ -76,12 +81,18 @@ struct UpstreamEncodingTests {
     @Test("an explicit authority replaces the target's")
     func authority() {
         var request = UpstreamRequest(target: .init(host: "::1", port: 1), path: "/a/b", message: ByteBuffer())
-        #expect(request.makeHeaders(authority: request.target.authority, scheme: "http").first(name: ":authority") == "[::1]:1")
+        #expect(
+            request.makeHeaders(authority: request.target.authority, scheme: "http").first(name: ":authority")
+                == "[::1]:1"
+        )
         request.authority = "api.example.com"
         #expect(request.makeHeaders(authority: "x", scheme: "http").first(name: ":authority") == "api.example.com")
     }
 
-    @Test("message bodies get a prefix; framed bodies are sent as is", arguments: [0, 1, 100, 16 * 1024, 16 * 1024 + 1, 100_000])
+    @Test(
+        "message bodies get a prefix; framed bodies are sent as is",
+        arguments: [0, 1, 100, 16 * 1024, 16 * 1024 + 1, 100_000]
+    )
     func framing(size: Int) throws {
         let payload = ByteBuffer(bytes: (0..<size).map { UInt8(truncatingIfNeeded: $0) })
         let request = UpstreamRequest(
@@ -105,7 +116,12 @@ struct UpstreamEncodingTests {
 
     @Test("backoff grows by the multiplier up to the maximum, spread by the jitter")
     func backoff() {
-        let backoff = UpstreamPool.Backoff(initial: .milliseconds(100), maximum: .seconds(1), multiplier: 2, jitter: 0.2)
+        let backoff = UpstreamPool.Backoff(
+            initial: .milliseconds(100),
+            maximum: .seconds(1),
+            multiplier: 2,
+            jitter: 0.2
+        )
         #expect(backoff.delay(afterFailures: 1, random: 0.5) == .milliseconds(100))
         #expect(backoff.delay(afterFailures: 2, random: 0.5) == .milliseconds(200))
         #expect(backoff.delay(afterFailures: 4, random: 0.5) == .milliseconds(800))
@@ -113,6 +129,16 @@ struct UpstreamEncodingTests {
         #expect(backoff.delay(afterFailures: 50, random: 0.5) == .seconds(1))
         #expect(backoff.delay(afterFailures: 1, random: 0) == .milliseconds(80))
         #expect(backoff.delay(afterFailures: 1, random: 1) == .milliseconds(120))
+    }
+
+    @Test("pseudo-headers are removed from forwarded metadata, other headers keep their order")
+    func pseudoHeaders() {
+        var headers: HPACKHeaders = [":status": "200", "b": "1", "a": "2"]
+        headers.removePseudoHeaders()
+        #expect(headers.map(\.name) == ["b", "a"])
+        var odd: HPACKHeaders = [":status": "200", "x": "1", ":weird": "y", "z": "2"]
+        odd.removePseudoHeaders()
+        #expect(odd.map(\.name) == ["x", "z"])
     }
 
     @Test("status codes have their canonical names and reject unknown values")

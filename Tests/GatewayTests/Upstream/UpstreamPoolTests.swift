@@ -6,7 +6,7 @@ import Testing
 @testable import Gateway
 
 /// End-to-end: the pool against a real grpc-swift-2 server on 127.0.0.1.
-@Suite("UpstreamPool against a grpc-swift server")
+@Suite("UpstreamPool against a grpc-swift server", .serialized)
 struct UpstreamPoolTests {
     static func request(
         _ target: UpstreamTarget,
@@ -30,7 +30,9 @@ struct UpstreamPoolTests {
     }
 
     /// Reads a call to the end.
-    static func collect(_ call: UpstreamCall) async -> (metadata: HPACKHeaders?, messages: [ByteBuffer], status: UpstreamStatus?) {
+    static func collect(
+        _ call: UpstreamCall
+    ) async -> (metadata: HPACKHeaders?, messages: [ByteBuffer], status: UpstreamStatus?) {
         var metadata: HPACKHeaders?
         var messages: [ByteBuffer] = []
         var status: UpstreamStatus?
@@ -156,7 +158,9 @@ struct UpstreamPoolTests {
     func errorStatusWithDetails() async throws {
         try await withUpstreamTestServer { target, _ in
             try await withUpstreamPool { pool in
-                let (metadata, messages, status) = await Self.collect(pool.call(Self.request(target, "FailAfterMessage")))
+                let (metadata, messages, status) = await Self.collect(
+                    pool.call(Self.request(target, "FailAfterMessage"))
+                )
                 #expect(metadata != nil)
                 #expect(messages == [ByteBuffer(bytes: [1, 2, 3])])
                 let final = try #require(status)
@@ -227,7 +231,7 @@ struct UpstreamPoolTests {
                 #expect(response.status.origin == .local)
                 #expect(elapsed >= .milliseconds(990))
                 #expect(elapsed < .seconds(1) + .milliseconds(500), "took \(elapsed)")
-                #expect(probe.timeoutHeaders == ["1000000u"])
+                #expect(probe.timeoutHeaders == ["1000000u"], "server handler calls: \(probe.calls)")
                 #expect(await probe.wait { $0.cancelledHandlers == 1 })
             }
         }
@@ -297,7 +301,7 @@ struct UpstreamPoolTests {
                 #expect(results.count == 200)
                 #expect(results.allSatisfy { $0 })
                 let connections = pool.connectionCount(to: target)
-                #expect((1...3).contains(connections), "\(connections) connections")
+                #expect((2...3).contains(connections), "\(connections) connections")
             }
         }
     }

@@ -51,7 +51,8 @@ struct UpstreamStreamStateMachineTests {
         } while offset < data.count
     }
 
-    static func headers(_ machine: inout Machine, _ headers: HPACKHeaders, endStream: Bool, into outcome: inout Outcome) {
+    static func headers(_ machine: inout Machine, _ headers: HPACKHeaders, endStream: Bool, into outcome: inout Outcome)
+    {
         switch machine.receivedHeaders(headers, endStream: endStream) {
         case .deliverInitialMetadata(let metadata): outcome.initialMetadata.append(metadata)
         case .ignore: break
@@ -126,7 +127,12 @@ struct UpstreamStreamStateMachineTests {
         for endStream in [true, false] {
             var machine = Machine(maximumMessageSize: 1024, expectsSingleMessage: false)
             var outcome = Outcome()
-            Self.headers(&machine, [":status": "\(httpStatus)", "content-type": "text/plain"], endStream: endStream, into: &outcome)
+            Self.headers(
+                &machine,
+                [":status": "\(httpStatus)", "content-type": "text/plain"],
+                endStream: endStream,
+                into: &outcome
+            )
             let completion = try #require(outcome.completions.first)
             #expect(completion.status.code == expected)
             #expect(completion.status.message.contains("HTTP status \(httpStatus)"))

@@ -63,7 +63,9 @@ struct UpstreamTestService: RegistrableRPCService {
         let probe = self.probe
         func register(
             _ method: String,
-            _ handler: @Sendable @escaping (StreamingServerRequest<[UInt8]>, ServerContext) async throws -> StreamingServerResponse<[UInt8]>
+            _ handler:
+                @Sendable @escaping (StreamingServerRequest<[UInt8]>, ServerContext) async throws ->
+                StreamingServerResponse<[UInt8]>
         ) {
             router.registerHandler(
                 forMethod: MethodDescriptor(fullyQualifiedService: Self.service, method: method),

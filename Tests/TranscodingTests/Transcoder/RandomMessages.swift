@@ -35,25 +35,40 @@ struct RandomMessages {
         self.pick([0, 1, -1, .max, .min, 127, 128, -129]) ?? Int32.random(in: .min ... .max, using: &self.random)
     }
     mutating func int64() -> Int64 {
-        self.pick([0, 1, -1, .max, .min, 1 << 53, -(1 << 53) - 1]) ?? Int64.random(in: .min ... .max, using: &self.random)
+        self.pick([0, 1, -1, .max, .min, 1 << 53, -(1 << 53) - 1])
+            ?? Int64.random(in: .min ... .max, using: &self.random)
     }
-    mutating func uint32() -> UInt32 { self.pick([0, 1, .max, 1 << 31]) ?? UInt32.random(in: 0 ... .max, using: &self.random) }
-    mutating func uint64() -> UInt64 { self.pick([0, 1, .max, 1 << 63]) ?? UInt64.random(in: 0 ... .max, using: &self.random) }
+    mutating func uint32() -> UInt32 {
+        self.pick([0, 1, .max, 1 << 31]) ?? UInt32.random(in: 0 ... .max, using: &self.random)
+    }
+    mutating func uint64() -> UInt64 {
+        self.pick([0, 1, .max, 1 << 63]) ?? UInt64.random(in: 0 ... .max, using: &self.random)
+    }
     mutating func double() -> Double {
-        if let special = self.pick([0.0, -0.0, 1.0, -1.5, 0.1, 1e-300, Double.leastNonzeroMagnitude, .greatestFiniteMagnitude, 1e21, 123456789.125]) {
+        if let special = self.pick([
+            0.0, -0.0, 1.0, -1.5, 0.1, 1e-300, Double.leastNonzeroMagnitude, .greatestFiniteMagnitude, 1e21,
+            123456789.125,
+        ]) {
             return special
         }
-        let magnitude = Double.random(in: -1...1, using: &self.random) * pow(10, Double(Int.random(in: -30...30, using: &self.random)))
+        let magnitude =
+            Double.random(in: -1...1, using: &self.random)
+            * pow(10, Double(Int.random(in: -30...30, using: &self.random)))
         return self.chance(50) ? magnitude : Double(Int32.random(in: -100_000...100_000, using: &self.random))
     }
     mutating func float() -> Float {
-        if let special = self.pick([Float(0), -0.0, 1, 0.1, 3.4028235e38, Float.leastNonzeroMagnitude, 16_777_216, -2.5]) { return special }
+        if let special = self.pick([
+            Float(0), -0.0, 1, 0.1, 3.4028235e38, Float.leastNonzeroMagnitude, 16_777_216, -2.5,
+        ]) {
+            return special
+        }
         return Float(bitPattern: UInt32.random(in: 0...0x7F7F_FFFF, using: &self.random)) * (self.chance(50) ? 1 : -1)
     }
     mutating func bool() -> Bool { self.chance(50) }
     mutating func string() -> String {
         let pieces = [
-            "", "a", "hello world", "quote\"back\\slash", "tab\tnew\nline\r", "\u{0}\u{1}\u{1F}", "é", "e\u{301}", "日本語",
+            "", "a", "hello world", "quote\"back\\slash", "tab\tnew\nline\r", "\u{0}\u{1}\u{1F}", "é", "e\u{301}",
+            "日本語",
             "🦜 parrot", "\u{2028}\u{2029}", "</script>", "\u{7F}", "\u{FFFF}", "\u{10FFFF}", "a/b", "{\"json\":[1]}",
         ]
         var text = ""
@@ -76,23 +91,29 @@ struct RandomMessages {
 
     mutating func color() -> Portico_Test_V1_Color {
         // Unknown numbers are allowed in open enums and print as numbers.
-        self.pick([.UNRECOGNIZED(42)]) ?? [.unspecified, .red, .green, .blue, .negative][Int.random(in: 0..<5, using: &self.random)]
+        self.pick([.UNRECOGNIZED(42)])
+            ?? [.unspecified, .red, .green, .blue, .negative][Int.random(in: 0..<5, using: &self.random)]
     }
 
     // MARK: Well-known types
 
     mutating func timestamp() -> Google_Protobuf_Timestamp {
         var timestamp = Google_Protobuf_Timestamp()
-        timestamp.seconds = self.pick([-62_135_596_800, 253_402_300_799, 0, 951_782_400])
+        timestamp.seconds =
+            self.pick([-62_135_596_800, 253_402_300_799, 0, 951_782_400])
             ?? Int64.random(in: -62_135_596_800...253_402_300_799, using: &self.random)
-        timestamp.nanos = self.pick([0, 1, 999_999_999, 500_000_000, 123_000])
+        timestamp.nanos =
+            self.pick([0, 1, 999_999_999, 500_000_000, 123_000])
             ?? Int32.random(in: 0...999_999_999, using: &self.random)
         return timestamp
     }
     mutating func duration() -> Google_Protobuf_Duration {
         var duration = Google_Protobuf_Duration()
-        let seconds = self.pick([0, 315_576_000_000, -315_576_000_000, 1]) ?? Int64.random(in: -1_000_000...1_000_000, using: &self.random)
-        var nanos = self.pick([0, 1, 999_999_999, 500_000_000]) ?? Int32.random(in: 0...999_999_999, using: &self.random)
+        let seconds =
+            self.pick([0, 315_576_000_000, -315_576_000_000, 1])
+            ?? Int64.random(in: -1_000_000...1_000_000, using: &self.random)
+        var nanos =
+            self.pick([0, 1, 999_999_999, 500_000_000]) ?? Int32.random(in: 0...999_999_999, using: &self.random)
         if seconds < 0 || (seconds == 0 && self.chance(50)) { nanos = -nanos }
         duration.seconds = seconds
         duration.nanos = nanos
@@ -236,7 +257,9 @@ struct RandomMessages {
         if self.chance(p) { m.nested = self.nested() }
         if self.chance(p) { m.rNested = (0..<self.count(3)).map { _ in self.nested() } }
         if depth < 2 && self.chance(p / 2) { m.recursive = self.everything(depth: depth + 1) }
-        if depth < 2 && self.chance(p / 3) { m.children = (0..<self.count(2)).map { _ in self.everything(depth: depth + 1) } }
+        if depth < 2 && self.chance(p / 3) {
+            m.children = (0..<self.count(2)).map { _ in self.everything(depth: depth + 1) }
+        }
 
         if self.chance(p) { for _ in 0..<self.count() { m.mapInt32[self.int32()] = self.string() } }
         if self.chance(p) { for _ in 0..<self.count() { m.mapInt64[self.int64()] = self.string() } }
@@ -318,9 +341,15 @@ struct RandomMessages {
         if self.chance(p) { for _ in 0..<self.count(2) { m.mapListValue[self.string()] = self.listValue() } }
         if self.chance(p) { for _ in 0..<self.count() { m.mapEmpty[self.string()] = Google_Protobuf_Empty() } }
         if self.chance(p) { for _ in 0..<self.count() { m.mapNullValue[self.string()] = .nullValue } }
-        if self.chance(p) { for _ in 0..<self.count() { m.mapWInt64[self.string()] = Google_Protobuf_Int64Value(self.int64()) } }
-        if self.chance(p) { for _ in 0..<self.count() { m.mapWString[self.string()] = Google_Protobuf_StringValue(self.string()) } }
-        if self.chance(p) { for _ in 0..<self.count() { m.mapWBytes[self.string()] = Google_Protobuf_BytesValue(self.bytes()) } }
+        if self.chance(p) {
+            for _ in 0..<self.count() { m.mapWInt64[self.string()] = Google_Protobuf_Int64Value(self.int64()) }
+        }
+        if self.chance(p) {
+            for _ in 0..<self.count() { m.mapWString[self.string()] = Google_Protobuf_StringValue(self.string()) }
+        }
+        if self.chance(p) {
+            for _ in 0..<self.count() { m.mapWBytes[self.string()] = Google_Protobuf_BytesValue(self.bytes()) }
+        }
 
         if self.chance(p) { m.renamed = self.int32() }
         if self.chance(p) { m.fieldNameWithDigit2X = self.string() }

@@ -74,12 +74,18 @@ struct TranscoderBehaviorTests {
             ),
             (
                 "a repeated field in three runs, packed and not",
-                Wire().message(33, packed.bytes).string(14, "between").varint(33, 3).varint(3, 9).message(33, packed.bytes).bytes()
+                Wire().message(33, packed.bytes).string(14, "between").varint(33, 3).varint(3, 9).message(
+                    33,
+                    packed.bytes
+                ).bytes()
             ),
             (
                 "a oneof switching members: the last member wins, merging only its own run",
-                Wire().message(102, Wire().varint(1, 1).bytes()).string(101, "text").message(102, Wire().string(2, "b").bytes())
-                    .bytes()
+                Wire().message(102, Wire().varint(1, 1).bytes()).string(101, "text").message(
+                    102,
+                    Wire().string(2, "b").bytes()
+                )
+                .bytes()
             ),
             (
                 "a map with a repeated key, entries in odd field order, a missing value",
@@ -93,13 +99,17 @@ struct TranscoderBehaviorTests {
             ),
             (
                 "a Value whose struct comes in two parts",
-                Wire().message(125, Wire().message(5, structA).bytes()).message(125, Wire().message(5, structB).bytes()).bytes()
+                Wire().message(125, Wire().message(5, structA).bytes()).message(125, Wire().message(5, structB).bytes())
+                    .bytes()
             ),
             (
                 "a map entry holding its message value twice",
                 Wire().message(
                     92,
-                    Wire().string(1, "k").message(2, Wire().varint(1, 3).bytes()).message(2, Wire().string(2, "z").bytes()).bytes()
+                    Wire().string(1, "k").message(2, Wire().varint(1, 3).bytes()).message(
+                        2,
+                        Wire().string(2, "z").bytes()
+                    ).bytes()
                 ).bytes()
             ),
         ]
@@ -124,12 +134,52 @@ struct TranscoderBehaviorTests {
             try ProtobufToJSON().transcode(try #require(cases[name]), as: Self.everything)
         }
         #expect(try printed("a singular scalar twice: the last wins") == #"{"fInt32":2}"#)
-        #expect(try printed("a message twice: the occurrences merge") == #"{"fInt32":5,"nested":{"id":7,"label":"label","color":"COLOR_GREEN"}}"#)
-        #expect(try printed("a repeated field in three runs, packed and not") == #"{"fInt32":9,"fString":"between","rInt32":[1,2,3,1,2]}"#)
-        #expect(try printed("a oneof switching members: the last member wins, merging only its own run") == #"{"choiceNested":{"label":"b"}}"#)
-        #expect(try printed("a map with a repeated key, entries in odd field order, a missing value") == #"{"mapString":{"a":"second","b":""}}"#)
+        #expect(
+            try printed("a message twice: the occurrences merge")
+                == #"{"fInt32":5,"nested":{"id":7,"label":"label","color":"COLOR_GREEN"}}"#
+        )
+        #expect(
+            try printed("a repeated field in three runs, packed and not")
+                == #"{"fInt32":9,"fString":"between","rInt32":[1,2,3,1,2]}"#
+        )
+        #expect(
+            try printed("a oneof switching members: the last member wins, merging only its own run")
+                == #"{"choiceNested":{"label":"b"}}"#
+        )
+        #expect(
+            try printed("a map with a repeated key, entries in odd field order, a missing value")
+                == #"{"mapString":{"a":"second","b":""}}"#
+        )
         #expect(try printed("unknown fields of every wire type are skipped") == #"{"fInt32":4}"#)
         #expect(try printed("a Value whose struct comes in two parts") == #"{"value":{"x":1.5,"y":1.5}}"#)
+    }
+
+    @Test(
+        "proto2 groups: padded end tags, and two occurrences that merge",
+        arguments: [
+            [0x08, 0x01, 0x3B, 0x40, 0x05, 0xBC, 0x00],
+            [0x08, 0x01, 0x3B, 0x40, 0x05, 0x3C, 0x3B, 0x4A, 0x01, 0x78, 0x3C, 0x53, 0x5A, 0x00, 0x54],
+            [0x3B, 0x3C, 0x08, 0x02, 0x3B, 0x40, 0x07, 0xBC, 0x80, 0x00],
+        ] as [[UInt8]]
+    )
+    func groups(bytes: [UInt8]) throws {
+        let expected = try Portico_Test_V1_Legacy(serializedBytes: bytes)
+        let json = try ProtobufToJSON().transcode(bytes, as: TranscoderFixtures.legacy)
+        #expect(try Portico_Test_V1_Legacy(jsonString: json) == expected, "\(json)")
+        let back = try JSONToProtobuf().transcode(json, as: TranscoderFixtures.legacy)
+        #expect(try Portico_Test_V1_Legacy(serializedBytes: back) == expected)
+    }
+
+    @Test("JSON map keys that collide in the hash are still compared exactly")
+    func duplicateMapKeysAcrossOrder() throws {
+        let error = #expect(throws: TranscodingError.self) {
+            try Self.parse(#"{"mapString": {"a": "1", "b": "2", "c": "3", "b": "4"}}"#)
+        }
+        #expect(error?.fieldPath == #"mapString["b"]"#)
+        // Canonically equivalent but different bytes: two keys (swift-protobuf's Dictionary<String, _> would merge them).
+        let binary = try JSONToProtobuf().transcode(#"{"mapString": {"é": "1", "e\u0301": "2"}}"#, as: Self.everything)
+        let printed = try ProtobufToJSON().transcode(binary, as: Self.everything)
+        #expect(Array(printed.utf8) == Array(#"{"mapString":{"é":"1","e\#u{301}":"2"}}"#.utf8))
     }
 
     // MARK: Printing options
@@ -139,7 +189,8 @@ struct TranscoderBehaviorTests {
         let json = try Self.json(Everything(), .init(emitUnpopulatedFields: true))
         for present in [
             #""fInt32":0"#, #""fInt64":"0""#, #""fDouble":0"#, #""fBool":false"#, #""fString":"""#, #""fBytes":"""#,
-            #""rInt32":[]"#, #""mapString":{}"#, #""color":"COLOR_UNSPECIFIED""#, #""nullValue":null"#, #""customName":0"#,
+            #""rInt32":[]"#, #""mapString":{}"#, #""color":"COLOR_UNSPECIFIED""#, #""nullValue":null"#,
+            #""customName":0"#,
             #""rNested":[]"#, #""mapAny":{}"#,
         ] {
             #expect(json.contains(present), "\(present) missing from \(json)")
@@ -160,9 +211,18 @@ struct TranscoderBehaviorTests {
         message.renamed = 3
         message.nullValue = .nullValue
         message.choiceNull = .nullValue
-        #expect(try Self.json(message) == #"{"color":"COLOR_BLUE","rColor":["COLOR_RED",9],"choiceNull":null,"customName":3}"#)
-        #expect(try Self.json(message, .init(enumsAsIntegers: true)) == #"{"color":3,"rColor":[1,9],"choiceNull":null,"customName":3}"#)
-        #expect(try Self.json(message, .init(useProtoFieldNames: true)) == #"{"color":"COLOR_BLUE","r_color":["COLOR_RED",9],"choice_null":null,"renamed":3}"#)
+        #expect(
+            try Self.json(message)
+                == #"{"color":"COLOR_BLUE","rColor":["COLOR_RED",9],"choiceNull":null,"customName":3}"#
+        )
+        #expect(
+            try Self.json(message, .init(enumsAsIntegers: true))
+                == #"{"color":3,"rColor":[1,9],"choiceNull":null,"customName":3}"#
+        )
+        #expect(
+            try Self.json(message, .init(useProtoFieldNames: true))
+                == #"{"color":"COLOR_BLUE","r_color":["COLOR_RED",9],"choice_null":null,"renamed":3}"#
+        )
     }
 
     @Test("indentation")
@@ -199,13 +259,18 @@ struct TranscoderBehaviorTests {
 
     @Test("JSON names, proto names, json_name and group type names are all accepted")
     func names() throws {
-        let message = try Self.parse(#"{"fInt32": 1, "f_int64": "2", "customName": 3, "field_name_with_digit_2x": "d", "high_number": "h"}"#)
+        let message = try Self.parse(
+            #"{"fInt32": 1, "f_int64": "2", "customName": 3, "field_name_with_digit_2x": "d", "high_number": "h"}"#
+        )
         #expect(message.fInt32 == 1 && message.fInt64 == 2 && message.renamed == 3)
         #expect(message.fieldNameWithDigit2X == "d" && message.highNumber == "h")
         #expect(try Self.parse(#"{"renamed": 4}"#).renamed == 4)
         #expect(try Self.parse(#"{"f\u0049nt32": 5}"#).fInt32 == 5)
         let legacy = TranscoderFixtures.legacy
-        let fromGroupName = try JSONToProtobuf().transcode(#"{"id": 1, "Item": {"itemId": 2}, "entry": [{"key": "k"}]}"#, as: legacy)
+        let fromGroupName = try JSONToProtobuf().transcode(
+            #"{"id": 1, "Item": {"itemId": 2}, "entry": [{"key": "k"}]}"#,
+            as: legacy
+        )
         let parsed = try Portico_Test_V1_Legacy(serializedBytes: fromGroupName)
         #expect(parsed.item.itemID == 2 && parsed.entry.first?.key == "k")
     }
@@ -219,7 +284,7 @@ struct TranscoderBehaviorTests {
         #expect(message.fFixed64 == 100 && message.fDouble.isNaN && message.fFloat == -.infinity)
         #expect(message.oDouble == 1.5 && message.oFloat == 3.4028234e38)
         #expect(message.rDouble.count == 4 && message.rDouble[1] == .infinity && message.rDouble[2].sign == .minus)
-        #expect(message.rDouble[3] == 1e-320)
+        #expect(message.rDouble[3] == Double("1e-320"))
     }
 
     @Test("bytes in both base64 alphabets, padded or not")
@@ -275,8 +340,14 @@ struct TranscoderBehaviorTests {
         let nested = try Portico_Test_V1_Nested(unpackingAny: message.any)
         #expect(nested.id == 5 && nested.label == "x")
         #expect(message.rAny.count == 7)
-        #expect(try Google_Protobuf_Duration(unpackingAny: message.rAny[0]) == Google_Protobuf_Duration(seconds: 1, nanos: 500_000_000))
-        #expect(try Google_Protobuf_Struct(unpackingAny: message.rAny[1]).fields["a"] == Google_Protobuf_Value(listValue: [true]))
+        #expect(
+            try Google_Protobuf_Duration(unpackingAny: message.rAny[0])
+                == Google_Protobuf_Duration(seconds: 1, nanos: 500_000_000)
+        )
+        #expect(
+            try Google_Protobuf_Struct(unpackingAny: message.rAny[1]).fields["a"]
+                == Google_Protobuf_Value(listValue: [true])
+        )
         let inner = try Google_Protobuf_Any(unpackingAny: message.rAny[2])
         #expect(try Google_Protobuf_Int32Value(unpackingAny: inner).value == 7)
         #expect(message.rAny[3].typeURL.hasSuffix("Empty") && message.rAny[4].value.isEmpty)
@@ -310,7 +381,8 @@ struct TranscoderBehaviorTests {
         "Durations",
         arguments: [
             ("1.000340012s", 1, 340_012, "1.000340012s"), ("-0.5s", 0, -500_000_000, "-0.500s"), ("0s", 0, 0, "0s"),
-            ("-315576000000.999999999s", -315_576_000_000, -999_999_999, "-315576000000.999999999s"), ("3.1s", 3, 100_000_000, "3.100s"),
+            ("-315576000000.999999999s", -315_576_000_000, -999_999_999, "-315576000000.999999999s"),
+            ("3.1s", 3, 100_000_000, "3.100s"),
         ] as [(String, Int64, Int32, String)]
     )
     func durations(text: String, seconds: Int64, nanos: Int32, printed: String) throws {
@@ -332,13 +404,17 @@ struct TranscoderBehaviorTests {
         var writer = ProtobufWriter()
         writer.writeTag(fieldNumber: 1, wireType: .varint)
         writer.writeVarint(1)
-        try Array(#"{"fInt32": 2}"#.utf8).withUnsafeBytes { try JSONToProtobuf().transcode($0, as: Self.everything, into: &writer) }
+        try Array(#"{"fInt32": 2}"#.utf8).withUnsafeBytes {
+            try JSONToProtobuf().transcode($0, as: Self.everything, into: &writer)
+        }
         #expect(writer.bytes == [0x08, 0x01, 0x18, 0x02])
 
         var json = JSONWriter()
         json.beginArray()
         json.beginElement()
-        try [UInt8]([0x18, 0x02]).withUnsafeBytes { try ProtobufToJSON().transcode($0, as: Self.everything, into: &json) }
+        try [UInt8]([0x18, 0x02]).withUnsafeBytes {
+            try ProtobufToJSON().transcode($0, as: Self.everything, into: &json)
+        }
         json.beginElement()
         json.writeNull()
         json.endArray()
@@ -378,7 +454,9 @@ struct TranscoderBehaviorTests {
         let field = try #require(Self.everything.field(named: "nested"))
         var writer = ProtobufWriter()
         let error = #expect(throws: TranscodingError.self) {
-            try Array(#"{"id": "x"}"#.utf8).withUnsafeBytes { try JSONToProtobuf().transcodeValue($0, of: field, into: &writer) }
+            try Array(#"{"id": "x"}"#.utf8).withUnsafeBytes {
+                try JSONToProtobuf().transcodeValue($0, of: field, into: &writer)
+            }
         }
         #expect(error?.fieldPath == "nested.id")
         #expect(writer.bytes.isEmpty)
@@ -389,7 +467,8 @@ struct TranscoderBehaviorTests {
         arguments: [
             ("fString", #""Dune""#), ("rInt32", "[1,2]"), ("mapString", #"{"k":"v"}"#), ("nested", #"{"id":3}"#),
             ("timestamp", #""1970-01-01T00:00:01Z""#), ("fInt32", "0"), ("rString", "[]"), ("mapInt32", "{}"),
-            ("recursive", "{}"), ("duration", #""0s""#), ("value", "null"), ("wString", #""""#), ("color", #""COLOR_UNSPECIFIED""#),
+            ("recursive", "{}"), ("duration", #""0s""#), ("value", "null"), ("wString", #""""#),
+            ("color", #""COLOR_UNSPECIFIED""#),
         ]
     )
     func transcodeField(fieldName: String, expected: String) throws {
@@ -409,10 +488,15 @@ struct TranscoderBehaviorTests {
 
     @Test("transcodeField merges every occurrence of the field")
     func transcodeFieldMerges() throws {
-        let bytes = Wire().message(70, Wire().varint(1, 1).bytes()).string(14, "x").message(70, Wire().string(2, "two").bytes()).bytes()
+        let bytes = Wire().message(70, Wire().varint(1, 1).bytes()).string(14, "x").message(
+            70,
+            Wire().string(2, "two").bytes()
+        ).bytes()
         let field = try #require(Self.everything.field(named: "nested"))
         var writer = JSONWriter()
-        try bytes.withUnsafeBytes { try ProtobufToJSON().transcodeField($0, of: Self.everything, field: field, into: &writer) }
+        try bytes.withUnsafeBytes {
+            try ProtobufToJSON().transcodeField($0, of: Self.everything, field: field, into: &writer)
+        }
         #expect(String(decoding: writer.bytes, as: UTF8.self) == #"{"id":1,"label":"two"}"#)
     }
 }

@@ -147,7 +147,9 @@ struct TranscoderOracleTests {
         cases.append(("large values with long length prefixes", big))
 
         var oneofNested = Portico_Test_V1_Everything()
-        oneofNested.choiceValue = Google_Protobuf_Value(structValue: Google_Protobuf_Struct(fields: ["a": Google_Protobuf_Value(listValue: [1, "x", nil, true])]))
+        oneofNested.choiceValue = Google_Protobuf_Value(
+            structValue: Google_Protobuf_Struct(fields: ["a": Google_Protobuf_Value(listValue: [1, "x", nil, true])])
+        )
         cases.append(("a Value oneof member holding a struct", oneofNested))
         return cases
     }()
@@ -205,15 +207,33 @@ struct TranscoderOracleTests {
             do {
                 binary = try JSONToProtobuf().transcode(json, as: type)
             } catch {
-                Issue.record("seed \(seed): Portico rejected swift-protobuf's JSON: \(error)\n\(json)", sourceLocation: sourceLocation)
+                Issue.record(
+                    "seed \(seed): Portico rejected swift-protobuf's JSON: \(error)\n\(json)",
+                    sourceLocation: sourceLocation
+                )
                 continue
             }
             let parsed = try M(serializedBytes: binary)
-            #expect(try Self.normalized(parsed) == Self.normalized(message), "seed \(seed): JSON -> binary changed the message\n\(json)", sourceLocation: sourceLocation)
+            #expect(
+                try Self.normalized(parsed) == Self.normalized(message),
+                "seed \(seed): JSON -> binary changed the message\n\(json)",
+                sourceLocation: sourceLocation
+            )
         }
-        let porticoJSON = try ProtobufToJSON().transcode(try message.serializedBytes(), as: type)
-        let binary = try JSONToProtobuf().transcode(porticoJSON, as: type)
-        #expect(try Self.normalized(M(serializedBytes: binary)) == Self.normalized(message), "seed \(seed): Portico round trip", sourceLocation: sourceLocation)
+        // Portico's own JSON, in each printing variant, reads back too.
+        let original: [UInt8] = try message.serializedBytes()
+        for options in [
+            Transcoding.JSONEncodingOptions(),
+            .init(emitUnpopulatedFields: true, enumsAsIntegers: true, useProtoFieldNames: true, indent: 2),
+        ] {
+            let porticoJSON = try ProtobufToJSON(options: options).transcode(original, as: type)
+            let binary = try JSONToProtobuf().transcode(porticoJSON, as: type)
+            #expect(
+                try Self.normalized(M(serializedBytes: binary)) == Self.normalized(message),
+                "seed \(seed): Portico round trip",
+                sourceLocation: sourceLocation
+            )
+        }
     }
 
     /// (b) Portico's JSON for the binary encoding, with every option combination, parses back (with
@@ -230,14 +250,24 @@ struct TranscoderOracleTests {
             do {
                 json = try ProtobufToJSON(options: options).transcode(binary, as: type)
             } catch {
-                Issue.record("seed \(seed): Portico could not print the message: \(error)", sourceLocation: sourceLocation)
+                Issue.record(
+                    "seed \(seed): Portico could not print the message: \(error)",
+                    sourceLocation: sourceLocation
+                )
                 continue
             }
             do {
                 let parsed = try M(jsonString: json)
-                #expect(try Self.normalized(parsed) == Self.normalized(message), "seed \(seed), \(options): binary -> JSON changed the message\n\(json)", sourceLocation: sourceLocation)
+                #expect(
+                    try Self.normalized(parsed) == Self.normalized(message),
+                    "seed \(seed), \(options): binary -> JSON changed the message\n\(json)",
+                    sourceLocation: sourceLocation
+                )
             } catch {
-                Issue.record("seed \(seed), \(options): swift-protobuf rejected Portico's JSON: \(error)\n\(json)", sourceLocation: sourceLocation)
+                Issue.record(
+                    "seed \(seed), \(options): swift-protobuf rejected Portico's JSON: \(error)\n\(json)",
+                    sourceLocation: sourceLocation
+                )
             }
         }
     }

@@ -45,10 +45,22 @@ struct TranscoderTextTests {
         Case(field: "wBool", text: "true", check: { $0.wBool.value }),
         Case(field: "wBytes", text: "aGk", check: { $0.wBytes.value == Data("hi".utf8) }),
         Case(field: "wUint64", text: "18446744073709551615", check: { $0.wUint64.value == .max }),
-        Case(field: "timestamp", text: "2020-01-01T00:00:00.5+01:00", check: { $0.timestamp == Google_Protobuf_Timestamp(seconds: 1_577_833_200, nanos: 500_000_000) }),
-        Case(field: "duration", text: "1.5s", check: { $0.duration == Google_Protobuf_Duration(seconds: 1, nanos: 500_000_000) }),
+        Case(
+            field: "timestamp",
+            text: "2020-01-01T00:00:00.5+01:00",
+            check: { $0.timestamp == Google_Protobuf_Timestamp(seconds: 1_577_833_200, nanos: 500_000_000) }
+        ),
+        Case(
+            field: "duration",
+            text: "1.5s",
+            check: { $0.duration == Google_Protobuf_Duration(seconds: 1, nanos: 500_000_000) }
+        ),
         Case(field: "fieldMask", text: "a.b,cD", check: { $0.fieldMask.paths == ["a.b", "c_d"] }),
-        Case(field: "fieldMask", text: "page_count,author.display_name", check: { $0.fieldMask.paths == ["page_count", "author.display_name"] }),
+        Case(
+            field: "fieldMask",
+            text: "page_count,author.display_name",
+            check: { $0.fieldMask.paths == ["page_count", "author.display_name"] }
+        ),
         Case(field: "choiceInt32", text: "0", check: { $0.choice == .choiceInt32(0) }),
     ]
 
@@ -75,11 +87,14 @@ struct TranscoderTextTests {
         "bad text values say what is wrong and name the field",
         arguments: [
             ("fInt32", "x", "\"x\" is not a valid int32"), ("fInt32", "2147483648", "out of range for int32"),
-            ("fInt32", "1.5", "is not an integer"), ("fUint32", "-1", "out of range for uint32"), ("fInt64", " 1", "is not a valid int64"),
+            ("fInt32", "1.5", "is not an integer"), ("fUint32", "-1", "out of range for uint32"),
+            ("fInt64", " 1", "is not a valid int64"),
             ("fBool", "yes", "\"yes\" is not a valid bool"), ("fBool", "True", "is not a valid bool"),
-            ("fFloat", "1e39", "is not a valid float"), ("fDouble", "nan", "is not a valid double"), ("fBytes", "abcde", "is not a valid bytes"),
+            ("fFloat", "1e39", "is not a valid float"), ("fDouble", "nan", "is not a valid double"),
+            ("fBytes", "abcde", "is not a valid bytes"),
             ("color", "COLOR_PURPLE", "\"COLOR_PURPLE\" is not a value of enum portico.test.v1.Color"),
-            ("nested", "{}", "a portico.test.v1.Nested cannot be given as text"), ("struct", "{}", "cannot be given as text"),
+            ("nested", "{}", "a portico.test.v1.Nested cannot be given as text"),
+            ("struct", "{}", "cannot be given as text"),
             ("timestamp", "yesterday", "is not a valid Timestamp"), ("duration", "5", "is not a valid Duration"),
             ("fieldMask", "a,,b", "empty path"), ("wInt32", "x", "is not a valid int32"),
         ]
@@ -87,7 +102,9 @@ struct TranscoderTextTests {
     func rejects(fieldName: String, text: String, fragment: String) throws {
         let field = try #require(TranscoderFixtures.everything.field(named: fieldName))
         var writer = ProtobufWriter()
-        let error = #expect(throws: TranscodingError.self) { try JSONToProtobuf().encodeText(text, of: field, into: &writer) }
+        let error = #expect(throws: TranscodingError.self) {
+            try JSONToProtobuf().encodeText(text, of: field, into: &writer)
+        }
         #expect(error?.code == .invalidValue)
         #expect(error?.message.contains(fragment) == true, "\(String(describing: error))")
         #expect(error?.fieldPath?.hasPrefix(field.jsonName) == true)
@@ -98,7 +115,11 @@ struct TranscoderTextTests {
     func ignoresUnknownEnumNames() throws {
         let field = try #require(TranscoderFixtures.everything.field(named: "color"))
         var writer = ProtobufWriter()
-        try JSONToProtobuf(options: .init(ignoreUnknownFields: true)).encodeText("COLOR_PURPLE", of: field, into: &writer)
+        try JSONToProtobuf(options: .init(ignoreUnknownFields: true)).encodeText(
+            "COLOR_PURPLE",
+            of: field,
+            into: &writer
+        )
         #expect(writer.bytes.isEmpty)
     }
 
