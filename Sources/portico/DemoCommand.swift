@@ -1,5 +1,6 @@
 import ArgumentParser
 import DemoService
+import Foundation
 import Gateway
 import Logging
 import Transcoding
@@ -16,20 +17,28 @@ struct DemoCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = try self.options.logger()
         var configuration = try self.options.configuration()
+        // The repository's console page, when run from a checkout (`swift run portico`).
+        if configuration.publicDirectory == nil && FileManager.default.fileExists(atPath: "public/index.html") {
+            configuration.publicDirectory = "public"
+        }
+        let hasConsole = configuration.publicDirectory != nil
         let pool = try DescriptorPool(fileDescriptorSet: DemoDescriptorSet.bytes)
         try await DemoBackend.withRunningServer { backend in
             configuration.defaultBackend = HostAndPort(host: backend.host, port: backend.port)
             let gateway = try Gateway(pool: pool, configuration: configuration, logger: logger) { address in
-                print(Self.banner(gateway: address, backend: "\(backend)"))
+                print(Self.banner(gateway: address, backend: "\(backend)", console: hasConsole))
+                fflush(nil)  // a pipe (a test harness reading the port) would otherwise see nothing until exit
             }
             try await runUntilSignalled([gateway], logger: logger)
         }
     }
 
-    static func banner(gateway: HostAndPort, backend: String) -> String {
+    static func banner(gateway: HostAndPort, backend: String, console: Bool) -> String {
         let base = "http://\(gateway)"
+        let consoleLine = console ? "\nThe console is at \(base)/ (open it in a browser)." : ""
         return """
-            Portico is serving the demo at \(base) (gRPC backend on \(backend)). Try:
+            Portico is serving the demo at \(base) (gRPC backend on \(backend)).\(consoleLine)
+            Try:
 
               curl -s \(base)/v1/shelves
               curl -s \(base)/v1/shelves/1/books/1

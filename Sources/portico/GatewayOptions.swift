@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Gateway
 import Logging
 import Transcoding
@@ -65,6 +66,15 @@ struct GatewayOptions: ParsableArguments {
     @Flag(name: .customLong("http2"), help: "Speak HTTP/2 over cleartext with prior knowledge (h2c) instead of HTTP/1.1.")
     var http2 = false
 
+    @Option(
+        name: .customLong("public"),
+        help: ArgumentHelp(
+            "Serve the browser console from this directory: its files at /, the service catalog at /_portico/api/services.",
+            valueName: "DIR"
+        )
+    )
+    var publicDirectory: String?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
@@ -88,6 +98,10 @@ struct GatewayOptions: ParsableArguments {
         configuration.jsonOutput.enumsAsIntegers = self.enumsAsIntegers
         configuration.jsonOutput.useProtoFieldNames = self.useProtoFieldNames
         configuration.jsonOutput.indent = self.indent
+        if let directory = self.publicDirectory {
+            guard Self.isDirectory(directory) else { throw ValidationError("--public \(directory): no such directory") }
+            configuration.publicDirectory = directory
+        }
         if self.corsCredentials && (self.corsOrigins.isEmpty || self.corsOrigins.contains("*")) {
             throw ValidationError("--cors-credentials needs explicit --cors-origin values ('*' with credentials is unsafe)")
         }
@@ -103,6 +117,11 @@ struct GatewayOptions: ParsableArguments {
             configuration.metadata.forwardedRequestHeaders = Set(self.forwardedHeaders.map { $0.lowercased() })
         }
         return configuration
+    }
+
+    static func isDirectory(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
     }
 
     func logger() throws -> Logger {

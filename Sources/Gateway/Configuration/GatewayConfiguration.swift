@@ -22,6 +22,9 @@ public struct GatewayConfiguration: Sendable {
     public var cors: CORSPolicy
     /// HTTP/1.1 (default), or HTTP/2 over cleartext with prior knowledge (h2c).
     public var listenerProtocol: ListenerProtocol
+    /// The browser console: the static files of this directory are served at `/` (`/` is `index.html`) and
+    /// the service catalog at `/_portico/api/services`. nil (the default) turns the console off.
+    public var publicDirectory: String?
 
     public init(
         listen: HostAndPort = HostAndPort(host: "127.0.0.1", port: 8080),
@@ -35,7 +38,8 @@ public struct GatewayConfiguration: Sendable {
         metadata: MetadataPolicy = .defaults,
         routing: RouterOptions = .init(),
         cors: CORSPolicy = .defaults,
-        listenerProtocol: ListenerProtocol = .http1
+        listenerProtocol: ListenerProtocol = .http1,
+        publicDirectory: String? = nil
     ) {
         self.listen = listen
         self.defaultBackend = defaultBackend
@@ -49,6 +53,7 @@ public struct GatewayConfiguration: Sendable {
         self.routing = routing
         self.cors = cors
         self.listenerProtocol = listenerProtocol
+        self.publicDirectory = publicDirectory
     }
 
     public static var defaults: GatewayConfiguration { .init() }

@@ -57,6 +57,11 @@ public struct Gateway: Service {
             jsonDecoder: JSONToProtobuf(options: self.configuration.binding.json),
             jsonEncoder: ProtobufToJSON(options: self.configuration.jsonOutput)
         )
+        let console = self.configuration.publicDirectory.map { directory in
+            ConsoleHandler(
+                publicDirectory: directory, pool: self.pool, routes: self.routes,
+                configuration: self.configuration, logger: self.logger)
+        }
         let onListening = self.onListening
         let listen = self.configuration.listen
         let server: HTTPServerBuilder =
@@ -64,7 +69,7 @@ public struct Gateway: Service {
             ? .plaintextHTTP2()
             : .http1(additionalChannelHandlers: [ClientConnection.Observer()])
         let application = Application(
-            responder: GatewayResponder(rest: rest, grpcWeb: grpcWeb, cors: self.configuration.cors),
+            responder: GatewayResponder(rest: rest, grpcWeb: grpcWeb, cors: self.configuration.cors, console: console),
             server: server,
             configuration: .init(
                 address: .hostname(listen.host, port: listen.port),

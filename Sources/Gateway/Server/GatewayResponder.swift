@@ -3,13 +3,16 @@ import Hummingbird
 import NIOCore
 
 /// The gateway's single responder: answers CORS preflights, sends gRPC-Web calls (by content type) to the
-/// gRPC-Web protocol and everything else to REST, and adds the CORS headers of cross-origin responses.
+/// gRPC-Web protocol, the console's GET/HEAD requests that no route matches to the console, and everything
+/// else to REST, and adds the CORS headers of cross-origin responses.
 struct GatewayResponder: HTTPResponder {
     typealias Context = GatewayRequestContext
 
     let rest: RESTHandler
     let grpcWeb: GRPCWebHandler
     let cors: CORSPolicy
+    /// The browser console, when a public directory is configured; it never claims a request a REST route matches.
+    var console: ConsoleHandler? = nil
 
     func respond(to request: Request, context: Context) async throws -> Response {
         let origin = self.cors.allowedOrigins.isEmpty ? nil : request.headers[.origin]
@@ -23,6 +26,8 @@ struct GatewayResponder: HTTPResponder {
         var response: Response
         if let contentType = request.headers[.contentType], let format = GRPCWebFormat(contentType: contentType) {
             response = await self.grpcWeb.handle(request, context: context, format: format)
+        } else if let console = self.console, console.claims(request) {
+            response = await console.respond(to: request, context: context)
         } else {
             response = await self.rest.handle(request, context: context)
         }
