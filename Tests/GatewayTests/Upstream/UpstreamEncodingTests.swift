@@ -1,6 +1,7 @@
 import NIOCore
 import NIOHPACK
 import Testing
+import Transcoding
 
 @testable import Gateway
 

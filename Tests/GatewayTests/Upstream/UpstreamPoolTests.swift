@@ -2,6 +2,7 @@ import NIOCore
 import NIOHPACK
 import NIOPosix
 import Testing
+import Transcoding
 
 @testable import Gateway
 
