@@ -170,6 +170,16 @@ struct GRPCWebTests {
         }
     }
 
+    @Test("bidirectional streaming whose messages all arrive in the request body")
+    func bidiInOneBody() async throws {
+        try await TestGateway.withDemo { gateway, _ in
+            let reply = try await gateway.grpcWeb("/echo.v1.EchoService/Chat", messages: ["x", "y"].map(Self.echoRequest))
+            #expect(reply.status == 0, "\(reply.statusMessage ?? "")")
+            let messages = try reply.messages.map { try Echo_V1_EchoResponse(serializedBytes: $0).message }
+            #expect(messages == ["x", "y"])
+        }
+    }
+
     @Test("deadline from grpc-timeout: DEADLINE_EXCEEDED")
     func deadline() async throws {
         try await TestGateway.withDemo { gateway, _ in
