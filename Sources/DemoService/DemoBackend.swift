@@ -64,7 +64,9 @@ public struct DemoBackend: Sendable {
         isolation: isolated (any Actor)? = #isolation,
         _ body: (Address) async throws -> Result
     ) async throws -> Result {
-        try await withGRPCServer(transport: Self.transport(host: host, port: port), services: [self.echo, self.library]) {
+        try await withGRPCServer(
+            transport: Self.transport(host: host, port: port), services: [self.echo, self.library]
+        ) {
             server in
             try await body(Self.boundAddress(of: server.transport, host: host))
         }

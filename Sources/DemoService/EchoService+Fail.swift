@@ -47,7 +47,9 @@ extension EchoService {
         if input.includeUnknownDetail {
             // Field 1, length-delimited: the string "only the backend knows this type".
             let secret = Array("only the backend knows this type".utf8)
-            packed.append(RichStatus.opaqueDetail(typeName: Self.unknownDetailTypeName, value: [0x0A, UInt8(secret.count)] + secret))
+            packed.append(
+                RichStatus.opaqueDetail(
+                    typeName: Self.unknownDetailTypeName, value: [0x0A, UInt8(secret.count)] + secret))
         }
         throw RichStatus.error(code: code, message: message, details: details, packedDetails: packed)
     }

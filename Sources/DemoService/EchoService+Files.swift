@@ -2,9 +2,9 @@ public import GRPCCore
 import SwiftProtobuf
 
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 extension EchoService {
@@ -44,7 +44,8 @@ extension EchoService {
         guard self.files.store(file, as: input.name) else {
             throw RPCError(
                 code: .resourceExhausted,
-                message: "the file store is full (\(EchoFileStore.maxFileCount) files, \(EchoFileStore.maxTotalSize) bytes)"
+                message:
+                    "the file store is full (\(EchoFileStore.maxFileCount) files, \(EchoFileStore.maxTotalSize) bytes)"
             )
         }
         var response = Echo_V1_UploadResponse()

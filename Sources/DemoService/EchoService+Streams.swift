@@ -27,7 +27,8 @@ extension EchoService {
             input.hasFailAfter
             ? RichStatus.error(
                 code: RichStatus.rpcErrorCode(input.failCode) ?? .aborted,
-                message: input.failMessage.isEmpty ? "Expand failed after \(input.failAfter) messages" : input.failMessage,
+                message: input.failMessage.isEmpty
+                    ? "Expand failed after \(input.failAfter) messages" : input.failMessage,
                 details: [Self.errorInfo(reason: "EXPAND_FAIL_AFTER", metadata: ["fail_after": "\(input.failAfter)"])]
             ) : nil
         let sendCount = input.hasFailAfter ? min(Int(input.failAfter), count) : count
@@ -58,7 +59,8 @@ extension EchoService {
         try await self.observingCancellation("Collect", request.metadata, context) {
             for try await message in request.messages {
                 guard response.messages.count < Self.maxCollectCount else {
-                    throw RPCError(code: .resourceExhausted, message: "Collect takes at most \(Self.maxCollectCount) messages")
+                    throw RPCError(
+                        code: .resourceExhausted, message: "Collect takes at most \(Self.maxCollectCount) messages")
                 }
                 response.messages.append(message.message)
             }

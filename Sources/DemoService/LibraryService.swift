@@ -2,9 +2,9 @@ public import GRPCCore
 public import SwiftProtobuf
 
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// The `library.v1.LibraryService` implementation: an in-memory bookstore seeded with three shelves.
@@ -59,11 +59,15 @@ public struct LibraryService: Library_V1_LibraryService.SimpleServiceProtocol {
         return response
     }
 
-    public func createBook(request: Library_V1_CreateBookRequest, context: ServerContext) async throws -> Library_V1_Book {
+    public func createBook(request: Library_V1_CreateBookRequest, context: ServerContext) async throws
+        -> Library_V1_Book
+    {
         try self.store.create(request.book, onShelf: request.parent, bookID: request.bookID)
     }
 
-    public func updateBook(request: Library_V1_UpdateBookRequest, context: ServerContext) async throws -> Library_V1_Book {
+    public func updateBook(request: Library_V1_UpdateBookRequest, context: ServerContext) async throws
+        -> Library_V1_Book
+    {
         let paths = request.updateMask.paths.isEmpty ? Self.updatableFields : request.updateMask.paths
         for path in paths where !Self.updatableFields.contains(path) {
             throw RichStatus.invalidArgument(
@@ -90,7 +94,9 @@ public struct LibraryService: Library_V1_LibraryService.SimpleServiceProtocol {
         return Google_Protobuf_Empty()
     }
 
-    public func publishBook(request: Library_V1_PublishBookRequest, context: ServerContext) async throws -> Library_V1_Book {
+    public func publishBook(request: Library_V1_PublishBookRequest, context: ServerContext) async throws
+        -> Library_V1_Book
+    {
         let now = Google_Protobuf_Timestamp(date: Date())
         return try self.store.modifyBook(named: request.name, field: "name") { book throws(RPCError) in
             guard !book.hasPublished else {

@@ -15,7 +15,8 @@ extension LibraryStore {
                     book(
                         "shelves/1/books/2", "Cien años de soledad", "Gabriel García Márquez", .fiction,
                         pages: 417, price: 17.5, isbn: 9_780_060_883_287, tags: ["magical-realism"],
-                        published: -81_820_800, attributes: ["language": "es", "translated_title": "One Hundred Years of Solitude"],
+                        published: -81_820_800,
+                        attributes: ["language": "es", "translated_title": "One Hundred Years of Solitude"],
                         rating: 4.5
                     ),
                     book(

@@ -59,7 +59,9 @@ final class LibraryStore: Sendable {
         }
     }
 
-    func create(_ book: Library_V1_Book, onShelf parent: String, bookID requestedID: String) throws(RPCError) -> Library_V1_Book {
+    func create(_ book: Library_V1_Book, onShelf parent: String, bookID requestedID: String) throws(RPCError)
+        -> Library_V1_Book
+    {
         let shelfID = try ResourceName.shelfID(parent, field: "parent")
         guard !book.title.isEmpty else {
             throw RichStatus.invalidArgument(field: "book.title", "a book needs a title")
@@ -74,7 +76,8 @@ final class LibraryStore: Sendable {
                 throw Self.shelfNotFound(shelfID)
             }
             guard shelves[index].books.count < Self.maxBooksPerShelf else {
-                throw RPCError(code: .resourceExhausted, message: "a shelf holds at most \(Self.maxBooksPerShelf) books")
+                throw RPCError(
+                    code: .resourceExhausted, message: "a shelf holds at most \(Self.maxBooksPerShelf) books")
             }
             var newBook = book
             if requestedID.isEmpty {

@@ -10,7 +10,8 @@ struct Page<Item> {
 
     init(size requestedSize: Int32, token: String, of all: [Item]) throws(RPCError) {
         guard requestedSize >= 0, requestedSize <= LibraryStore.maxPageSize else {
-            throw RichStatus.invalidArgument(field: "page_size", "page_size must be between 0 and \(LibraryStore.maxPageSize)")
+            throw RichStatus.invalidArgument(
+                field: "page_size", "page_size must be between 0 and \(LibraryStore.maxPageSize)")
         }
         let size = requestedSize == 0 ? LibraryStore.defaultPageSize : Int(requestedSize)
         let start: Int
@@ -18,7 +19,8 @@ struct Page<Item> {
             start = 0
         } else {
             guard token.utf8.count <= 9, let offset = Int(token), offset >= 0, offset <= all.count else {
-                throw RichStatus.invalidArgument(field: "page_token", "page_token \"\(token)\" is not a token this list returned")
+                throw RichStatus.invalidArgument(
+                    field: "page_token", "page_token \"\(token)\" is not a token this list returned")
             }
             start = offset
         }

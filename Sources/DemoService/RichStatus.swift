@@ -1,10 +1,11 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 public import GRPCCore
 public import SwiftProtobuf
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Builds `RPCError`s that carry a `google.rpc.Status` with error details in `grpc-status-details-bin`,
 /// the way Google APIs report rich errors.
@@ -54,7 +55,8 @@ public enum RichStatus {
 
     /// An `INVALID_ARGUMENT` error whose `google.rpc.BadRequest` names the offending field.
     public static func invalidArgument(field: String, _ description: String) -> RPCError {
-        error(code: .invalidArgument, message: description, details: [badRequest(field: field, description: description)])
+        error(
+            code: .invalidArgument, message: description, details: [badRequest(field: field, description: description)])
     }
 
     /// The `RPCError.Code` for a `google.rpc.Code`, or `nil` for `OK` and unknown numbers.

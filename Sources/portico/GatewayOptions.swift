@@ -44,7 +44,8 @@ struct GatewayOptions: ParsableArguments {
 
     @Option(
         name: .customLong("forward-header"),
-        help: "Forward only these request headers as gRPC metadata (repeatable; default: all but hop-by-hop and reserved ones)."
+        help:
+            "Forward only these request headers as gRPC metadata (repeatable; default: all but hop-by-hop and reserved ones)."
     )
     var forwardedHeaders: [String] = []
 
@@ -57,13 +58,16 @@ struct GatewayOptions: ParsableArguments {
     @Flag(help: "Let browsers send credentials (requires explicit --cors-origin values, never '*').")
     var corsCredentials = false
 
-    @Option(name: .customLong("cors-expose-header"), help: "Response headers browsers may read, beyond the gRPC status ones (repeatable).")
+    @Option(
+        name: .customLong("cors-expose-header"),
+        help: "Response headers browsers may read, beyond the gRPC status ones (repeatable).")
     var corsExposedHeaders: [String] = []
 
     @Flag(help: "Answer no CORS requests (same-origin callers only).")
     var noCors = false
 
-    @Flag(name: .customLong("http2"), help: "Speak HTTP/2 over cleartext with prior knowledge (h2c) instead of HTTP/1.1.")
+    @Flag(
+        name: .customLong("http2"), help: "Speak HTTP/2 over cleartext with prior knowledge (h2c) instead of HTTP/1.1.")
     var http2 = false
 
     @Option(
@@ -103,9 +107,11 @@ struct GatewayOptions: ParsableArguments {
             configuration.publicDirectory = directory
         }
         if self.corsCredentials && (self.corsOrigins.isEmpty || self.corsOrigins.contains("*")) {
-            throw ValidationError("--cors-credentials needs explicit --cors-origin values ('*' with credentials is unsafe)")
+            throw ValidationError(
+                "--cors-credentials needs explicit --cors-origin values ('*' with credentials is unsafe)")
         }
-        configuration.cors = self.noCors
+        configuration.cors =
+            self.noCors
             ? .disabled
             : CORSPolicy(
                 allowedOrigins: self.corsOrigins.isEmpty ? ["*"] : self.corsOrigins,

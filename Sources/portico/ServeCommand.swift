@@ -31,7 +31,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     func validate() throws {
         if self.descriptorSets.isEmpty { throw ValidationError("give at least one --descriptor-set FILE") }
-        if self.backend == nil && self.services.isEmpty { throw ValidationError("give --backend HOST:PORT or --service NAME=HOST:PORT") }
+        if self.backend == nil && self.services.isEmpty {
+            throw ValidationError("give --backend HOST:PORT or --service NAME=HOST:PORT")
+        }
     }
 
     func run() async throws {

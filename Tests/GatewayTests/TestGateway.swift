@@ -58,7 +58,8 @@ struct TestGateway: Sendable {
         /// The body parsed as a JSON object (fails the test when it is not one).
         func json(sourceLocation: SourceLocation = #_sourceLocation) throws -> [String: Any] {
             let object = try JSONSerialization.jsonObject(with: Data(self.body))
-            return try #require(object as? [String: Any], "not a JSON object: \(self.text)", sourceLocation: sourceLocation)
+            return try #require(
+                object as? [String: Any], "not a JSON object: \(self.text)", sourceLocation: sourceLocation)
         }
     }
 

@@ -4,7 +4,8 @@ import Testing
 
 @Suite("Protobuf wire primitives")
 struct WireTests {
-    @Test("varints round-trip", arguments: [UInt64(0), 1, 127, 128, 300, 16_383, 16_384, UInt64(UInt32.max), UInt64.max])
+    @Test(
+        "varints round-trip", arguments: [UInt64(0), 1, 127, 128, 300, 16_383, 16_384, UInt64(UInt32.max), UInt64.max])
     func varintRoundTrip(value: UInt64) throws {
         var writer = ProtobufWriter()
         writer.writeVarint(value)
@@ -33,7 +34,10 @@ struct WireTests {
         }
     }
 
-    @Test("truncated input throws instead of trapping", arguments: [[0x80], [0x0A, 0x05, 0x01], [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F]] as [[UInt8]])
+    @Test(
+        "truncated input throws instead of trapping",
+        arguments: [[0x80], [0x0A, 0x05, 0x01], [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F]]
+            as [[UInt8]])
     func truncated(bytes: [UInt8]) {
         bytes.withUnsafeBytes { buffer in
             var reader = ProtobufReader(buffer)

@@ -98,7 +98,8 @@ public struct GatewayConfiguration: Sendable {
 
         /// The deadline a call to `method` gets when the client asks for `requested`.
         public func timeout(for method: MethodDescriptor, requested: Duration?) -> Duration {
-            let maximum = self.maxTimeoutByMethod[method.fullName] ?? self.maxTimeoutByMethod[method.service.fullName]
+            let maximum =
+                self.maxTimeoutByMethod[method.fullName] ?? self.maxTimeoutByMethod[method.service.fullName]
                 ?? self.maxTimeout
             return min(requested ?? self.defaultTimeout, maximum)
         }
@@ -140,5 +141,7 @@ public struct HostAndPort: Sendable, Hashable, CustomStringConvertible {
         self.init(host: host, port: port)
     }
 
-    public var description: String { self.host.contains(":") ? "[\(self.host)]:\(self.port)" : "\(self.host):\(self.port)" }
+    public var description: String {
+        self.host.contains(":") ? "[\(self.host)]:\(self.port)" : "\(self.host):\(self.port)"
+    }
 }

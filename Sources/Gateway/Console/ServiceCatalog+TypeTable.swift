@@ -86,7 +86,9 @@ extension ServiceCatalog {
             writer.endObject()
         }
 
-        private static func write(_ field: FieldDescriptor, in message: MessageDescriptor, into writer: inout JSONWriter) {
+        private static func write(
+            _ field: FieldDescriptor, in message: MessageDescriptor, into writer: inout JSONWriter
+        ) {
             writer.beginObject()
             writer.writeKey("name")
             writer.writeString(field.name)

@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A directory whose regular files are served read-only, looked up with the checks that keep requests inside it.
@@ -38,17 +38,19 @@ struct StaticFileDirectory: Sendable {
 
     /// The regular file at `segments` under the root, or nil (missing, outside the root, not a regular file).
     func file(at segments: [String]) -> File? {
-        let joined = self.root == "/" ? "/" + segments.joined(separator: "/") : self.root + "/" + segments.joined(separator: "/")
+        let joined =
+            self.root == "/" ? "/" + segments.joined(separator: "/") : self.root + "/" + segments.joined(separator: "/")
         guard let resolved = Self.realPath(joined), self.contains(resolved) else { return nil }
         var info = stat()
         guard stat(resolved, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
         let size = Int(info.st_size)
         #if canImport(Darwin)
-        let modified = (seconds: Int64(info.st_mtimespec.tv_sec), nanoseconds: Int64(info.st_mtimespec.tv_nsec))
+            let modified = (seconds: Int64(info.st_mtimespec.tv_sec), nanoseconds: Int64(info.st_mtimespec.tv_nsec))
         #else
-        let modified = (seconds: Int64(info.st_mtim.tv_sec), nanoseconds: Int64(info.st_mtim.tv_nsec))
+            let modified = (seconds: Int64(info.st_mtim.tv_sec), nanoseconds: Int64(info.st_mtim.tv_nsec))
         #endif
-        let tag = "W/\"\(String(size, radix: 16))-\(String(modified.seconds, radix: 16)).\(String(modified.nanoseconds, radix: 16))\""
+        let tag =
+            "W/\"\(String(size, radix: 16))-\(String(modified.seconds, radix: 16)).\(String(modified.nanoseconds, radix: 16))\""
         return File(path: resolved, size: size, entityTag: tag)
     }
 

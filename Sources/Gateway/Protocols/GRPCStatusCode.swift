@@ -35,7 +35,9 @@ public struct GRPCStatusCode: Hashable, Sendable, CustomStringConvertible {
         "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED",
     ]
     // HTTP status per code, index = code (the table google.rpc.Code documents).
-    private static let httpStatuses = [200, 499, 500, 400, 504, 404, 409, 403, 429, 400, 409, 400, 501, 500, 503, 500, 401]
+    private static let httpStatuses = [
+        200, 499, 500, 400, 504, 404, 409, 403, 429, 400, 409, 400, 501, 500, 503, 500, 401,
+    ]
 
     /// The canonical name, e.g. `NOT_FOUND`.
     public var description: String { Self.names[self.rawValue] }

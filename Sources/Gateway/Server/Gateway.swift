@@ -1,7 +1,7 @@
-public import Logging
 import Hummingbird
 import HummingbirdCore
 import HummingbirdHTTP2
+public import Logging
 public import NIOCore
 public import ServiceLifecycle
 public import Transcoding

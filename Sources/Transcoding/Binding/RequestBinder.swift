@@ -126,7 +126,8 @@ public struct RequestBinder: Sendable {
         for parameter in query.utf8.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
             let pair = parameter.split(separator: UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false)
             let name = try QueryDecoding.decode(pair[0], plusAsSpace: self.options.queryPlusAsSpace)
-            let value = pair.count > 1 ? try QueryDecoding.decode(pair[1], plusAsSpace: self.options.queryPlusAsSpace) : ""
+            let value =
+                pair.count > 1 ? try QueryDecoding.decode(pair[1], plusAsSpace: self.options.queryPlusAsSpace) : ""
             guard !name.isEmpty else {
                 throw TranscodingError(.invalidQuery, "a query parameter has an empty name")
             }
@@ -138,7 +139,7 @@ public struct RequestBinder: Sendable {
             let fields: [FieldDescriptor]
             do {
                 fields = try route.method.inputType.resolveQueryPath(path)
-            } catch where error.code == .unknownField && self.options.ignoreUnknownQueryParameters {
+            } catch  where error.code == .unknownField && self.options.ignoreUnknownQueryParameters {
                 continue
             } catch {
                 throw TranscodingError(

@@ -50,7 +50,9 @@ public struct ResponseRenderer: Sendable {
 
     /// The contents of every occurrence of a length-delimited field, concatenated (protobuf's merge of a
     /// message field written more than once).
-    static func concatenatedOccurrences(of number: Int32, in message: UnsafeRawBufferPointer) throws(TranscodingError) -> [UInt8] {
+    static func concatenatedOccurrences(of number: Int32, in message: UnsafeRawBufferPointer) throws(TranscodingError)
+        -> [UInt8]
+    {
         var reader = ProtobufReader(message)
         var contents: [UInt8] = []
         while !reader.isAtEnd {

@@ -1,9 +1,10 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import SwiftProtobuf
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Collects FileDescriptorProtos, then links them into descriptors, validating as it goes.
 ///
@@ -124,7 +125,9 @@ struct DescriptorPoolBuilder {
             }
             symbols[name] = (kind, file)
         }
-        func declareMessage(_ message: Google_Protobuf_DescriptorProto, scope: String, file: String) throws(TranscodingError) {
+        func declareMessage(_ message: Google_Protobuf_DescriptorProto, scope: String, file: String)
+            throws(TranscodingError)
+        {
             let fullName = qualified(scope, message.name)
             try declare(fullName, .message, in: file)
             for nested in message.nestedType { try declareMessage(nested, scope: fullName, file: file) }
@@ -217,7 +220,8 @@ struct DescriptorPoolBuilder {
                     throw fail("field \(fieldName) has number \(field.number), outside 1..536870911")
                 }
                 guard !(19_000...19_999).contains(field.number) else {
-                    throw fail("field \(fieldName) uses number \(field.number), reserved for the protobuf implementation")
+                    throw fail(
+                        "field \(fieldName) uses number \(field.number), reserved for the protobuf implementation")
                 }
                 if let other = seenNumbers[field.number] {
                     throw fail("fields \(fullName).\(other) and \(field.name) share number \(field.number)")
@@ -254,7 +258,9 @@ struct DescriptorPoolBuilder {
                     guard let name = resolvedTypeName else { throw fail("field \(fieldName) has no type name") }
                     let expected: SymbolKind = type == .enum ? .enum : .message
                     guard symbols[name]?.kind == expected else {
-                        throw fail("field \(fieldName) has type \(name), which is not \(expected == .enum ? "an enum" : "a message")")
+                        throw fail(
+                            "field \(fieldName) has type \(name), which is not \(expected == .enum ? "an enum" : "a message")"
+                        )
                     }
                 default:
                     break
@@ -346,10 +352,14 @@ struct DescriptorPoolBuilder {
             commentsByFile[file.name] = comments
             let features = Features(file: file)
             for (index, enumType) in file.enumType.enumerated() {
-                try makeEnum(enumType, scope: file.package, file: file, features: features, path: [5, Int32(index)], comments: comments)
+                try makeEnum(
+                    enumType, scope: file.package, file: file, features: features, path: [5, Int32(index)],
+                    comments: comments)
             }
             for (index, message) in file.messageType.enumerated() {
-                try makeMessage(message, scope: file.package, file: file, features: features, path: [4, Int32(index)], comments: comments)
+                try makeMessage(
+                    message, scope: file.package, file: file, features: features, path: [4, Int32(index)],
+                    comments: comments)
             }
         }
 

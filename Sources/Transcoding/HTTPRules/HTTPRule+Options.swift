@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 extension HTTPRule {
@@ -89,7 +89,8 @@ extension HTTPRule {
             }
         }
         guard let pattern else {
-            throw TranscodingError(.invalidDescriptorSet, "the rule has no pattern (get, put, post, delete, patch or custom)")
+            throw TranscodingError(
+                .invalidDescriptorSet, "the rule has no pattern (get, put, post, delete, patch or custom)")
         }
         let rule = HTTPRule(
             method: pattern.method,

@@ -62,7 +62,8 @@ struct PathTemplateParser {
         switch byte {
         case UInt8(ascii: "{"):
             if let variableStart {
-                throw self.failure("nested variable (the variable opened at offset \(variableStart) is still open)", at: start)
+                throw self.failure(
+                    "nested variable (the variable opened at offset \(variableStart) is still open)", at: start)
             }
             try self.parseVariable()
         case UInt8(ascii: "*"):
@@ -116,7 +117,8 @@ struct PathTemplateParser {
         case nil:
             throw self.failure("unclosed '{'", at: open)
         case UInt8(ascii: ":"):
-            throw self.failure("unexpected ':' inside variable '\(dotted)' (a verb can only end the template)", at: self.position)
+            throw self.failure(
+                "unexpected ':' inside variable '\(dotted)' (a verb can only end the template)", at: self.position)
         case let byte?:
             throw self.failure("\(self.unexpected(byte)) inside variable '\(dotted)'", at: self.position)
         }
@@ -171,7 +173,8 @@ struct PathTemplateParser {
                     PercentDecoding.hexValue(self.bytes[self.position + 1]) != nil,
                     PercentDecoding.hexValue(self.bytes[self.position + 2]) != nil
                 else {
-                    throw self.failure("invalid percent-escape in \(what) (expected '%' and two hex digits)", at: self.position)
+                    throw self.failure(
+                        "invalid percent-escape in \(what) (expected '%' and two hex digits)", at: self.position)
                 }
                 self.position += 3
                 continue
@@ -183,7 +186,9 @@ struct PathTemplateParser {
                 throw self.failure("'*' and '**' must be a whole segment, not part of a \(what)", at: self.position)
             }
             guard Self.isLiteralCharacter(byte) else {
-                throw self.failure("\(self.describe(self.position)) is not allowed in a \(what) (percent-encode it)", at: self.position)
+                throw self.failure(
+                    "\(self.describe(self.position)) is not allowed in a \(what) (percent-encode it)", at: self.position
+                )
             }
             self.position += 1
         }
@@ -233,7 +238,8 @@ struct PathTemplateParser {
     }
 
     private static func isIdentifierStart(_ byte: UInt8) -> Bool {
-        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
+            || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
             || byte == UInt8(ascii: "_")
     }
 

@@ -129,7 +129,8 @@ struct RouterCore: Sendable {
         while index > 0 {
             switch request.path[index] {
             case UInt8(ascii: ":"):
-                return RouterTrie.Request(path: request.path, segmentsEnd: index, verb: (index + 1)..<request.segmentsEnd)
+                return RouterTrie.Request(
+                    path: request.path, segmentsEnd: index, verb: (index + 1)..<request.segmentsEnd)
             case UInt8(ascii: "/"):
                 return nil
             default:
@@ -167,7 +168,8 @@ struct RouterCore: Sendable {
             // The trie only matches when every variable has a non-empty value, so this range is never empty; the
             // guard keeps a broken invariant from trapping.
             guard valueStart <= valueEnd else { break }
-            let value = try PercentDecoding.decode(path, valueStart..<valueEnd, keepingEscapedSlashes: plan.isMultiSegment)
+            let value = try PercentDecoding.decode(
+                path, valueStart..<valueEnd, keepingEscapedSlashes: plan.isMultiSegment)
             bindings.append(PathBinding(fieldPath: plan.fieldPath, value: value))
         }
         return bindings

@@ -248,7 +248,9 @@ struct RouterTrie: Sendable {
                     return entry
                 }
             }
-            if node.singleWildcardChild >= 0, let entry = self.walk(node.singleWildcardChild, at: next, allowed: &allowed) {
+            if node.singleWildcardChild >= 0,
+                let entry = self.walk(node.singleWildcardChild, at: next, allowed: &allowed)
+            {
                 return entry
             }
             if node.multiWildcardChild >= 0, self.restIsNonEmptySegments(from: segmentEnd) {
@@ -313,7 +315,8 @@ struct RouterTrie: Sendable {
             let slot = slots[index]
             if slot.parent < 0 { return index }
             if slot.parent == parent && slot.textCount == key.count
-                && Self.equal(UnsafeRawBufferPointer(rebasing: text[slot.textStart..<(slot.textStart + slot.textCount)]), key)
+                && Self.equal(
+                    UnsafeRawBufferPointer(rebasing: text[slot.textStart..<(slot.textStart + slot.textCount)]), key)
             {
                 return index
             }

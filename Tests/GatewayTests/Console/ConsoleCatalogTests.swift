@@ -1,8 +1,9 @@
 import DemoService
 import Foundation
-@testable import Gateway
 import Testing
 import Transcoding
+
+@testable import Gateway
 
 @Suite("Console: the service catalog of the demo")
 struct ConsoleCatalogTests {
@@ -42,10 +43,11 @@ struct ConsoleCatalogTests {
         #expect(library["file"] as? String == "library/v1/library.proto")
         #expect((library["comments"] as? String)?.hasPrefix("Manages shelves of books") == true)
         let names = (library["methods"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
-        #expect(names == [
-            "GetShelf", "ListShelves", "GetBook", "ListBooks", "CreateBook", "UpdateBook", "DeleteBook",
-            "PublishBook", "StreamBooks",
-        ])
+        #expect(
+            names == [
+                "GetShelf", "ListShelves", "GetBook", "ListBooks", "CreateBook", "UpdateBook", "DeleteBook",
+                "PublishBook", "StreamBooks",
+            ])
     }
 
     @Test("a method has its gRPC path, streaming flags, types, comments and routes")
@@ -89,9 +91,10 @@ struct ConsoleCatalogTests {
         #expect(variable["jsonPath"] as? [String] == ["book", "name"])
 
         let echoRoutes = try #require(try Self.method("Echo", of: echo)["routes"] as? [[String: Any]])
-        #expect(echoRoutes.map { "\($0["method"] ?? "") \($0["path"] ?? "") \($0["body"] ?? "-")" } == [
-            "GET /v1/echo/{message} -", "POST /v1/echo *",
-        ])
+        #expect(
+            echoRoutes.map { "\($0["method"] ?? "") \($0["path"] ?? "") \($0["body"] ?? "-")" } == [
+                "GET /v1/echo/{message} -", "POST /v1/echo *",
+            ])
         #expect((echoRoutes.first?["variables"] as? [[String: Any]])?.first?["multiSegment"] as? Bool == false)
 
         let expand = try Self.method("Expand", of: echo)

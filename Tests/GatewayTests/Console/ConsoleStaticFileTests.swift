@@ -1,7 +1,8 @@
 import Foundation
-@testable import Gateway
 import NIOHTTP1
 import Testing
+
+@testable import Gateway
 
 @Suite("Console: the page's static files")
 struct ConsoleStaticFileTests {
@@ -99,7 +100,8 @@ struct ConsoleStaticFileTests {
     @Test("404s for missing files are google.rpc.Status JSON")
     func missingFile() async throws {
         try await ConsoleFixtures.withScratchPublicDirectory({ publicDirectory, _ in
-            try FileManager.default.createDirectory(atPath: publicDirectory + "/assets", withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                atPath: publicDirectory + "/assets", withIntermediateDirectories: true)
         }) { publicDirectory in
             try await TestGateway.withDemo(configure: { $0.publicDirectory = publicDirectory }) { gateway, _ in
                 for path in ["/", "/assets/missing.js", "/assets/"] {
@@ -124,13 +126,16 @@ struct ConsoleStaticFileTests {
             try ConsoleFixtures.write("<p>docs</p>", to: publicDirectory + "/docs/index.html")
             try files.createDirectory(atPath: publicDirectory + "/empty", withIntermediateDirectories: true)
             try files.createSymbolicLink(atPath: publicDirectory + "/alias.txt", withDestinationPath: "inner.txt")
-            try files.createSymbolicLink(atPath: publicDirectory + "/escape.txt", withDestinationPath: scratch + "/secret.txt")
-            try files.createSymbolicLink(atPath: publicDirectory + "/relative.txt", withDestinationPath: "../secret.txt")
+            try files.createSymbolicLink(
+                atPath: publicDirectory + "/escape.txt", withDestinationPath: scratch + "/secret.txt")
+            try files.createSymbolicLink(
+                atPath: publicDirectory + "/relative.txt", withDestinationPath: "../secret.txt")
             try files.createSymbolicLink(atPath: publicDirectory + "/outside", withDestinationPath: scratch)
             // A sibling whose name starts with the public directory's name is still outside it.
             try files.createDirectory(atPath: scratch + "/public2", withIntermediateDirectories: true)
             try ConsoleFixtures.write("sibling secret", to: scratch + "/public2/secret.txt")
-            try files.createSymbolicLink(atPath: publicDirectory + "/sibling", withDestinationPath: scratch + "/public2")
+            try files.createSymbolicLink(
+                atPath: publicDirectory + "/sibling", withDestinationPath: scratch + "/public2")
             try ConsoleFixtures.write("hidden", to: publicDirectory + "/.env")
         }) { publicDirectory in
             try await TestGateway.withDemo(configure: { $0.publicDirectory = publicDirectory }) { gateway, _ in

@@ -18,7 +18,8 @@ struct DemoDescriptorSetTests {
         // --include_imports lists every file after its imports.
         for (index, file) in set.file.enumerated() {
             for dependency in file.dependency {
-                #expect(names.firstIndex(of: dependency).map { $0 < index } == true, "\(file.name) before \(dependency)")
+                #expect(
+                    names.firstIndex(of: dependency).map { $0 < index } == true, "\(file.name) before \(dependency)")
             }
         }
         let echo = try #require(set.file.first { $0.name == "echo/v1/echo.proto" })

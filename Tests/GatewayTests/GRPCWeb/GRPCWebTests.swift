@@ -51,7 +51,9 @@ extension TestGateway {
         return GRPCWebReply(reply: reply, messages: messages, trailers: trailers)
     }
 
-    func grpcWeb(_ path: String, messages: [some SwiftProtobuf.Message], headers: [(String, String)] = []) async throws -> GRPCWebReply {
+    func grpcWeb(_ path: String, messages: [some SwiftProtobuf.Message], headers: [(String, String)] = []) async throws
+        -> GRPCWebReply
+    {
         var body: [UInt8] = []
         for message in messages { body += try GRPCWebFrameEncoder.message(try message.serializedBytes() as [UInt8]) }
         return try await self.grpcWeb(path, body: body, headers: headers)
@@ -94,9 +96,11 @@ struct GRPCWebTests {
         }
     }
 
-    @Test("JSON messages (application/grpc-web+json), transcoded through the descriptors", arguments: [
-        "application/grpc-web+json", "application/grpc-web-text+json",
-    ])
+    @Test(
+        "JSON messages (application/grpc-web+json), transcoded through the descriptors",
+        arguments: [
+            "application/grpc-web+json", "application/grpc-web-text+json",
+        ])
     func json(contentType: String) async throws {
         try await TestGateway.withDemo { gateway, _ in
             var body = try GRPCWebFrameEncoder.message(Array(#"{"message": "json web", "labels": {"k": "v"}}"#.utf8))
@@ -173,7 +177,8 @@ struct GRPCWebTests {
     @Test("bidirectional streaming whose messages all arrive in the request body")
     func bidiInOneBody() async throws {
         try await TestGateway.withDemo { gateway, _ in
-            let reply = try await gateway.grpcWeb("/echo.v1.EchoService/Chat", messages: ["x", "y"].map(Self.echoRequest))
+            let reply = try await gateway.grpcWeb(
+                "/echo.v1.EchoService/Chat", messages: ["x", "y"].map(Self.echoRequest))
             #expect(reply.status == 0, "\(reply.statusMessage ?? "")")
             let messages = try reply.messages.map { try Echo_V1_EchoResponse(serializedBytes: $0).message }
             #expect(messages == ["x", "y"])
@@ -185,7 +190,8 @@ struct GRPCWebTests {
         try await TestGateway.withDemo { gateway, _ in
             var request = Echo_V1_SleepRequest()
             request.duration = Google_Protobuf_Duration(seconds: 5)
-            let reply = try await gateway.grpcWeb("/echo.v1.EchoService/Sleep", messages: [request], headers: [("grpc-timeout", "300m")])
+            let reply = try await gateway.grpcWeb(
+                "/echo.v1.EchoService/Sleep", messages: [request], headers: [("grpc-timeout", "300m")])
             #expect(reply.status == 4)
         }
     }
@@ -222,10 +228,13 @@ struct GRPCWebTests {
         Malformed(name: "bad flags", body: [0x42, 0, 0, 0, 0], status: 3),
         Malformed(name: "truncated header", body: [0, 0, 0], status: 3),
         Malformed(name: "a trailer frame in a request", body: [0x80, 0, 0, 0, 0], status: 3),
-        Malformed(name: "bad base64", body: Array("AAAA*AAA".utf8), contentType: "application/grpc-web-text", status: 3),
+        Malformed(
+            name: "bad base64", body: Array("AAAA*AAA".utf8), contentType: "application/grpc-web-text", status: 3),
         Malformed(name: "two messages for a unary method", body: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0], status: 3),
         Malformed(name: "no message for a unary method", body: [], status: 3),
-        Malformed(name: "bad JSON", body: [0, 0, 0, 0, 1, UInt8(ascii: "{")], contentType: "application/grpc-web+json", status: 3),
+        Malformed(
+            name: "bad JSON", body: [0, 0, 0, 0, 1, UInt8(ascii: "{")], contentType: "application/grpc-web+json",
+            status: 3),
         Malformed(name: "unknown method", body: [0, 0, 0, 0, 0], path: "/echo.v1.EchoService/Nope", status: 12),
         Malformed(name: "compressed message", body: [1, 0, 0, 0, 0], status: 12),
     ]
@@ -256,7 +265,9 @@ struct GRPCWebCORSTests {
             #expect(reply.status == 204)
             #expect(reply.header("access-control-allow-origin") == "*")
             let allowed = try #require(reply.header("access-control-allow-headers"))
-            for name in ["content-type", "x-grpc-web", "x-user-agent", "grpc-timeout"] { #expect(allowed.contains(name)) }
+            for name in ["content-type", "x-grpc-web", "x-user-agent", "grpc-timeout"] {
+                #expect(allowed.contains(name))
+            }
             #expect(reply.header("access-control-allow-methods")?.contains("POST") == true)
             #expect(reply.header("access-control-max-age") == "600")
         }
@@ -266,7 +277,8 @@ struct GRPCWebCORSTests {
     func exposeHeaders() async throws {
         try await TestGateway.withDemo { gateway, _ in
             let reply = try await gateway.grpcWeb(
-                "/echo.v1.EchoService/Headers", messages: [Echo_V1_HeadersRequest()], headers: [("origin", "https://app.example")])
+                "/echo.v1.EchoService/Headers", messages: [Echo_V1_HeadersRequest()],
+                headers: [("origin", "https://app.example")])
             #expect(reply.reply.header("access-control-allow-origin") == "*")
             let exposed = try #require(reply.reply.header("access-control-expose-headers"))
             for name in ["grpc-status", "grpc-message", "grpc-status-details-bin", "x-demo-initial"] {
@@ -281,13 +293,15 @@ struct GRPCWebCORSTests {
             $0.cors = CORSPolicy(allowedOrigins: ["https://good.example"], allowCredentials: true)
         }) { gateway, _ in
             let good = try await gateway.send(
-                .OPTIONS, GRPCWebTests.echo, headers: [("origin", "https://good.example"), ("access-control-request-method", "POST")])
+                .OPTIONS, GRPCWebTests.echo,
+                headers: [("origin", "https://good.example"), ("access-control-request-method", "POST")])
             #expect(good.status == 204)
             #expect(good.header("access-control-allow-origin") == "https://good.example")
             #expect(good.header("access-control-allow-credentials") == "true")
             #expect(good.header("vary") == "Origin")
             let bad = try await gateway.send(
-                .OPTIONS, GRPCWebTests.echo, headers: [("origin", "https://evil.example"), ("access-control-request-method", "POST")])
+                .OPTIONS, GRPCWebTests.echo,
+                headers: [("origin", "https://evil.example"), ("access-control-request-method", "POST")])
             #expect(bad.status == 403)
             #expect(bad.header("access-control-allow-origin") == nil)
         }

@@ -18,7 +18,8 @@ struct HTTP2Tests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let headers = directory.appendingPathComponent("headers")
         let body = directory.appendingPathComponent("body")
-        var arguments = ["-s", "--http2-prior-knowledge", "--max-time", "10", "-D", headers.path, "-o", body.path] + arguments
+        var arguments =
+            ["-s", "--http2-prior-knowledge", "--max-time", "10", "-D", headers.path, "-o", body.path] + arguments
         if let input {
             let file = directory.appendingPathComponent("input")
             try Data(input).write(to: file)
@@ -48,8 +49,10 @@ struct HTTP2Tests {
             request.count = 3
             let frame = try GRPCWebFrameEncoder.message(try request.serializedBytes() as [UInt8])
             let web = try Self.curl(
-                ["-X", "POST", "-H", "content-type: application/grpc-web-text", "-H", "x-grpc-web: 1",
-                 gateway.baseURL + "/echo.v1.EchoService/Expand"],
+                [
+                    "-X", "POST", "-H", "content-type: application/grpc-web-text", "-H", "x-grpc-web: 1",
+                    gateway.baseURL + "/echo.v1.EchoService/Expand",
+                ],
                 input: GRPCWebTextEncoder.encode(frame))
             #expect(web.headers.hasPrefix("HTTP/2 200"), "\(web.headers)")
             var decoded: [UInt8] = []

@@ -16,7 +16,8 @@ import Transcoding
 )
 struct PythonBackendTests {
     static func withGateway<T: Sendable>(_ body: (TestGateway) async throws -> T) async throws -> T {
-        let address = try #require(ProcessInfo.processInfo.environment["PORTICO_PYTHON_BACKEND"].flatMap(HostAndPort.init(parsing:)))
+        let address = try #require(
+            ProcessInfo.processInfo.environment["PORTICO_PYTHON_BACKEND"].flatMap(HostAndPort.init(parsing:)))
         var configuration = GatewayConfiguration(listen: HostAndPort(host: "127.0.0.1", port: 0))
         configuration.defaultBackend = address
         return try await TestGateway.with(configuration: configuration, body)
@@ -55,16 +56,20 @@ struct PythonBackendTests {
             let status = try reply.json()
             #expect(status["code"] as? Int == 9)
             let details = try #require(status["details"] as? [[String: Any]])
-            #expect(details.contains { ($0["@type"] as? String)?.hasSuffix("google.rpc.BadRequest") == true }, "\(reply.text)")
+            #expect(
+                details.contains { ($0["@type"] as? String)?.hasSuffix("google.rpc.BadRequest") == true },
+                "\(reply.text)")
         }
     }
 
     @Test("deadlines reach the backend and expire as 504")
     func deadline() async throws {
         try await Self.withGateway { gateway in
-            let reply = try await gateway.post("/v1/echo:sleep", #"{"duration": "0s"}"#, headers: [("grpc-timeout", "2S")])
+            let reply = try await gateway.post(
+                "/v1/echo:sleep", #"{"duration": "0s"}"#, headers: [("grpc-timeout", "2S")])
             #expect(try reply.json()["deadlineSet"] as? Bool == true)
-            let expired = try await gateway.post("/v1/echo:sleep", #"{"duration": "3s"}"#, headers: [("x-server-timeout", "0.2")])
+            let expired = try await gateway.post(
+                "/v1/echo:sleep", #"{"duration": "3s"}"#, headers: [("x-server-timeout", "0.2")])
             #expect(expired.status == 504, "\(expired.text)")
         }
     }

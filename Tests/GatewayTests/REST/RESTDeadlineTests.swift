@@ -9,9 +9,11 @@ import Transcoding
 
 @Suite("REST: deadlines and cancellation")
 struct RESTDeadlineTests {
-    @Test("the backend sees the client's deadline, clamped to the maximum", arguments: [
-        ("grpc-timeout", "3S", 3.0), ("x-server-timeout", "2.5", 2.5), ("grpc-timeout", "1H", 10.0),
-    ])
+    @Test(
+        "the backend sees the client's deadline, clamped to the maximum",
+        arguments: [
+            ("grpc-timeout", "3S", 3.0), ("x-server-timeout", "2.5", 2.5), ("grpc-timeout", "1H", 10.0),
+        ])
     func deadlinePropagates(header: String, value: String, expected: Double) async throws {
         try await TestGateway.withDemo(configure: { $0.deadlines.maxTimeout = .seconds(10) }) { gateway, _ in
             let reply = try await gateway.post("/v1/echo:sleep", #"{"duration": "0s"}"#, headers: [(header, value)])
@@ -37,7 +39,8 @@ struct RESTDeadlineTests {
     func deadlineExpires() async throws {
         try await TestGateway.withDemo { gateway, demo in
             let start = ContinuousClock.now
-            let reply = try await gateway.post("/v1/echo:sleep", #"{"duration": "5s"}"#, headers: [("x-server-timeout", "0.3")])
+            let reply = try await gateway.post(
+                "/v1/echo:sleep", #"{"duration": "5s"}"#, headers: [("x-server-timeout", "0.3")])
             let elapsed = ContinuousClock.now - start
             #expect(reply.status == 504, "\(reply.text)")
             #expect(try reply.json()["code"] as? Int == 4)
@@ -53,7 +56,10 @@ struct RESTDeadlineTests {
                 try await gateway.send(.POST, "/v1/echo:sleep", body: #"{"duration": "30s"}"#, timeout: .seconds(60))
             }
             // Disconnect only once the backend is really working on the call.
-            #expect(await Self.waitUntil { demo.echo.events.events.contains { if case .sleepStarted = $0.kind { true } else { false } } })
+            #expect(
+                await Self.waitUntil {
+                    demo.echo.events.events.contains { if case .sleepStarted = $0.kind { true } else { false } }
+                })
             client.cancel()
             await #expect(throws: (any Error).self) { try await client.value }
             #expect(await demo.echo.events.waitForCancellations(atLeast: 1, timeout: .seconds(10)))

@@ -19,7 +19,9 @@ struct RESTErrorTests {
     func everyStatus() async throws {
         try await TestGateway.withDemo { gateway, _ in
             for (grpc, http) in Self.statusTable {
-                let reply = try await gateway.post("/v1/echo:fail", #"{"code": \#(grpc), "message": "failure \#(grpc) ünïcode 100%", "omitDetails": true}"#)
+                let reply = try await gateway.post(
+                    "/v1/echo:fail",
+                    #"{"code": \#(grpc), "message": "failure \#(grpc) ünïcode 100%", "omitDetails": true}"#)
                 #expect(reply.status == http, "code \(grpc): \(reply.text)")
                 #expect(reply.header("content-type") == "application/json")
                 let status = try reply.json()
@@ -67,7 +69,8 @@ struct RESTErrorTests {
             #expect(wrongMethod.header("allow") == "DELETE, GET, PATCH")
             #expect(try wrongMethod.json()["message"] as? String != nil)
 
-            let xml = try await gateway.send(.POST, "/v1/echo", body: "<a/>", headers: [("content-type", "application/xml")])
+            let xml = try await gateway.send(
+                .POST, "/v1/echo", body: "<a/>", headers: [("content-type", "application/xml")])
             #expect(xml.status == 415)
             #expect(try xml.json()["code"] as? Int == 3)
 
@@ -88,9 +91,11 @@ struct RESTErrorTests {
         }
     }
 
-    @Test("invalid percent-escapes (sent raw: HTTP clients refuse to) are a 400", arguments: [
-        "/v1/echo/h%ZZi", "/v1/echo/hi?tags=%ZZ", "/v1/echo/hi?tags=%4", "/v1/echo/%FF%FE",
-    ])
+    @Test(
+        "invalid percent-escapes (sent raw: HTTP clients refuse to) are a 400",
+        arguments: [
+            "/v1/echo/h%ZZi", "/v1/echo/hi?tags=%ZZ", "/v1/echo/hi?tags=%4", "/v1/echo/%FF%FE",
+        ])
     func invalidEscapes(path: String) async throws {
         try await TestGateway.withDemo { gateway, _ in
             let port = try #require(Int(gateway.baseURL.split(separator: ":").last ?? ""))
@@ -113,23 +118,55 @@ struct RESTErrorTests {
     }
 
     static let badRequests: [BadRequest] = [
-        BadRequest(name: "malformed JSON", method: .POST, path: "/v1/echo", body: #"{"message": "hi""#, status: 400, fragment: ""),
-        BadRequest(name: "trailing comma", method: .POST, path: "/v1/echo", body: #"{"message": "hi",}"#, status: 400, fragment: ""),
-        BadRequest(name: "wrong type", method: .POST, path: "/v1/echo", body: #"{"repeat": "many"}"#, status: 400, fragment: "repeat"),
-        BadRequest(name: "int32 overflow", method: .POST, path: "/v1/echo", body: #"{"repeat": 2147483648}"#, status: 400, fragment: "repeat"),
-        BadRequest(name: "unknown field", method: .POST, path: "/v1/echo", body: #"{"nope": 1}"#, status: 400, fragment: "nope"),
-        BadRequest(name: "bad base64", method: .POST, path: "/v1/echo", body: #"{"payload": "!!!"}"#, status: 400, fragment: "payload"),
-        BadRequest(name: "bad enum name", method: .POST, path: "/v1/echo", body: #"{"mood": "ANGRY"}"#, status: 400, fragment: "mood"),
-        BadRequest(name: "two oneof members", method: .POST, path: "/v1/echo", body: #"{"textChoice": "a", "numberChoice": 1}"#, status: 400, fragment: ""),
-        BadRequest(name: "deep nesting", method: .POST, path: "/v1/echo", body: #"{"value": "# + String(repeating: "[", count: 200) + String(repeating: "]", count: 200) + "}", status: 400, fragment: ""),
-        BadRequest(name: "unknown query parameter", method: .GET, path: "/v1/echo/hi?nope=1", status: 400, fragment: "nope"),
-        BadRequest(name: "query parameter given twice", method: .GET, path: "/v1/echo/hi?repeat=1&repeat=2", status: 400, fragment: "more than once"),
-        BadRequest(name: "query parameter bound by the path", method: .GET, path: "/v1/echo/hi?message=x", status: 400, fragment: "path"),
-        BadRequest(name: "map field in the query", method: .GET, path: "/v1/echo/hi?labels=x", status: 400, fragment: "map"),
-        BadRequest(name: "bad int in the query", method: .GET, path: "/v1/echo/hi?repeat=abc", status: 400, fragment: "repeat"),
-        BadRequest(name: "bad grpc-timeout", method: .GET, path: "/v1/echo/hi", headers: [("grpc-timeout", "soon")], status: 400, fragment: "grpc-timeout"),
-        BadRequest(name: "bad X-Server-Timeout", method: .GET, path: "/v1/echo/hi", headers: [("x-server-timeout", "-1")], status: 400, fragment: "X-Server-Timeout"),
-        BadRequest(name: "unsupported content type", method: .POST, path: "/v1/echo", body: "a=b", headers: [("content-type", "application/x-www-form-urlencoded")], status: 415, fragment: "content type"),
+        BadRequest(
+            name: "malformed JSON", method: .POST, path: "/v1/echo", body: #"{"message": "hi""#, status: 400,
+            fragment: ""),
+        BadRequest(
+            name: "trailing comma", method: .POST, path: "/v1/echo", body: #"{"message": "hi",}"#, status: 400,
+            fragment: ""),
+        BadRequest(
+            name: "wrong type", method: .POST, path: "/v1/echo", body: #"{"repeat": "many"}"#, status: 400,
+            fragment: "repeat"),
+        BadRequest(
+            name: "int32 overflow", method: .POST, path: "/v1/echo", body: #"{"repeat": 2147483648}"#, status: 400,
+            fragment: "repeat"),
+        BadRequest(
+            name: "unknown field", method: .POST, path: "/v1/echo", body: #"{"nope": 1}"#, status: 400, fragment: "nope"
+        ),
+        BadRequest(
+            name: "bad base64", method: .POST, path: "/v1/echo", body: #"{"payload": "!!!"}"#, status: 400,
+            fragment: "payload"),
+        BadRequest(
+            name: "bad enum name", method: .POST, path: "/v1/echo", body: #"{"mood": "ANGRY"}"#, status: 400,
+            fragment: "mood"),
+        BadRequest(
+            name: "two oneof members", method: .POST, path: "/v1/echo",
+            body: #"{"textChoice": "a", "numberChoice": 1}"#, status: 400, fragment: ""),
+        BadRequest(
+            name: "deep nesting", method: .POST, path: "/v1/echo",
+            body: #"{"value": "# + String(repeating: "[", count: 200) + String(repeating: "]", count: 200) + "}",
+            status: 400, fragment: ""),
+        BadRequest(
+            name: "unknown query parameter", method: .GET, path: "/v1/echo/hi?nope=1", status: 400, fragment: "nope"),
+        BadRequest(
+            name: "query parameter given twice", method: .GET, path: "/v1/echo/hi?repeat=1&repeat=2", status: 400,
+            fragment: "more than once"),
+        BadRequest(
+            name: "query parameter bound by the path", method: .GET, path: "/v1/echo/hi?message=x", status: 400,
+            fragment: "path"),
+        BadRequest(
+            name: "map field in the query", method: .GET, path: "/v1/echo/hi?labels=x", status: 400, fragment: "map"),
+        BadRequest(
+            name: "bad int in the query", method: .GET, path: "/v1/echo/hi?repeat=abc", status: 400, fragment: "repeat"),
+        BadRequest(
+            name: "bad grpc-timeout", method: .GET, path: "/v1/echo/hi", headers: [("grpc-timeout", "soon")],
+            status: 400, fragment: "grpc-timeout"),
+        BadRequest(
+            name: "bad X-Server-Timeout", method: .GET, path: "/v1/echo/hi", headers: [("x-server-timeout", "-1")],
+            status: 400, fragment: "X-Server-Timeout"),
+        BadRequest(
+            name: "unsupported content type", method: .POST, path: "/v1/echo", body: "a=b",
+            headers: [("content-type", "application/x-www-form-urlencoded")], status: 415, fragment: "content type"),
     ]
 
     @Test("bad input gets the right 4xx JSON error, and the gateway keeps serving", arguments: badRequests)

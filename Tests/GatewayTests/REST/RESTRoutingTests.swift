@@ -25,7 +25,8 @@ struct RESTRoutingTests {
     func bookLifecycle() async throws {
         try await TestGateway.withDemo { gateway, _ in
             let created = try await gateway.post(
-                "/v1/shelves/1/books", #"{"title": "Dune", "author": "Frank Herbert", "pageCount": 412, "tags": ["sf"]}"#)
+                "/v1/shelves/1/books",
+                #"{"title": "Dune", "author": "Frank Herbert", "pageCount": 412, "tags": ["sf"]}"#)
             #expect(created.status == 200, "\(created.text)")
             let name = try #require(try created.json()["name"] as? String)
             #expect(name.hasPrefix("shelves/1/books/"))
@@ -96,7 +97,10 @@ struct RESTRoutingTests {
         try await TestGateway.withDemo { gateway, _ in
             let reply = try await gateway.get(
                 "/v1/echo:headers",
-                headers: [("authorization", "Bearer t0ken"), ("x-team", "books"), ("connection", "keep-alive"), ("grpc-foo", "no")]
+                headers: [
+                    ("authorization", "Bearer t0ken"), ("x-team", "books"), ("connection", "keep-alive"),
+                    ("grpc-foo", "no"),
+                ]
             )
             #expect(reply.status == 200, "\(reply.text)")
             let metadata = try #require(try reply.json()["metadata"] as? [String: String])

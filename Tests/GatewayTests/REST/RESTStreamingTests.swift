@@ -32,9 +32,11 @@ struct RESTStreamingTests {
     @Test("an error after messages ends the array with an error object")
     func arrayError() async throws {
         try await TestGateway.withDemo { gateway, _ in
-            let reply = try await gateway.get("/v1/echo/hi:expand?count=5&failAfter=2&failCode=ABORTED&failMessage=boom")
+            let reply = try await gateway.get(
+                "/v1/echo/hi:expand?count=5&failAfter=2&failCode=ABORTED&failMessage=boom")
             #expect(reply.status == 200)
-            let items = try #require(try JSONSerialization.jsonObject(with: Data(reply.body)) as? [[String: Any]], "\(reply.text)")
+            let items = try #require(
+                try JSONSerialization.jsonObject(with: Data(reply.body)) as? [[String: Any]], "\(reply.text)")
             #expect(items.count == 3)
             let error = try #require(items.last?["error"] as? [String: Any])
             #expect(error["code"] as? Int == 10)
@@ -45,7 +47,8 @@ struct RESTStreamingTests {
     @Test("an error before the first message is a plain error response")
     func errorFirst() async throws {
         try await TestGateway.withDemo { gateway, _ in
-            let reply = try await gateway.get("/v1/echo/hi:expand?count=5&failAfter=0&failCode=NOT_FOUND&failMessage=gone")
+            let reply = try await gateway.get(
+                "/v1/echo/hi:expand?count=5&failAfter=0&failCode=NOT_FOUND&failMessage=gone")
             #expect(reply.status == 404)
             #expect(try reply.json()["message"] as? String == "gone")
         }

@@ -7,13 +7,13 @@ import Testing
 @testable import Gateway
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 #if canImport(SwiftOverlayShims)
-// Declares `timespec` once another file of the target imports Foundation.
-import SwiftOverlayShims
+    // Declares `timespec` once another file of the target imports Foundation.
+    import SwiftOverlayShims
 #endif
 
 /// CPU cost per unary call. Prints figures, asserts only that calls succeed. Run with

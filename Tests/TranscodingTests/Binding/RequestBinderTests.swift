@@ -32,12 +32,18 @@ private func thingsPool() throws -> DescriptorPool {
         var service = Google_Protobuf_ServiceDescriptorProto()
         service.name = "Things"
         service.method = [
-            B.method("Get", input: ".things.v1.Request", output: ".things.v1.Request", httpRule: B.httpRule(2, "/v1/{name=things/*}")),
-            B.method("Act", input: ".things.v1.Request", output: ".things.v1.Request",
-                     httpRule: B.httpRule(4, "/v1/{name=things/*}:act", body: "payload", responseBody: "sub")),
-            B.method("Create", input: ".things.v1.Request", output: ".things.v1.Request", httpRule: B.httpRule(4, "/v1/things", body: "*")),
-            B.method("Upload", input: ".things.v1.Request", output: ".google.api.HttpBody",
-                     httpRule: B.httpRule(4, "/v1/{name=things/*}:upload", body: "raw")),
+            B.method(
+                "Get", input: ".things.v1.Request", output: ".things.v1.Request",
+                httpRule: B.httpRule(2, "/v1/{name=things/*}")),
+            B.method(
+                "Act", input: ".things.v1.Request", output: ".things.v1.Request",
+                httpRule: B.httpRule(4, "/v1/{name=things/*}:act", body: "payload", responseBody: "sub")),
+            B.method(
+                "Create", input: ".things.v1.Request", output: ".things.v1.Request",
+                httpRule: B.httpRule(4, "/v1/things", body: "*")),
+            B.method(
+                "Upload", input: ".things.v1.Request", output: ".google.api.HttpBody",
+                httpRule: B.httpRule(4, "/v1/{name=things/*}:upload", body: "raw")),
         ]
         file.service = [service]
     }
@@ -84,12 +90,21 @@ struct RequestBinderTests {
         ("GET", "/v1/things/a", "", #"{"name":"things/a"}"#),
         ("GET", "/v1/things/a%20b", "", #"{"name":"things/a b"}"#),
         ("GET", "/v1/things/a?page=3&tags=x&tags=y%2Bz", "", #"{"name":"things/a","page":3,"tags":["x","y+z"]}"#),
-        ("GET", "/v1/things/a?sub.label=hi&sub.count=-9007199254740993", "", #"{"name":"things/a","sub":{"label":"hi","count":"-9007199254740993"}}"#),
+        (
+            "GET", "/v1/things/a?sub.label=hi&sub.count=-9007199254740993", "",
+            #"{"name":"things/a","sub":{"label":"hi","count":"-9007199254740993"}}"#
+        ),
         ("GET", "/v1/things/a?wait=1.5s", "", #"{"name":"things/a","wait":"1.500s"}"#),
         ("GET", "/v1/things/a?tags=a+b", "", #"{"name":"things/a","tags":["a b"]}"#),
-        ("POST", "/v1/things/a:act", #"{"label":"in body","count":2}"#, #"{"name":"things/a","payload":{"label":"in body","count":"2"}}"#),
+        (
+            "POST", "/v1/things/a:act", #"{"label":"in body","count":2}"#,
+            #"{"name":"things/a","payload":{"label":"in body","count":"2"}}"#
+        ),
         ("POST", "/v1/things/a:act?page=1", "", #"{"name":"things/a","page":1}"#),
-        ("POST", "/v1/things", #"{"name":"from body","page":5,"labels":{"k":"v"}}"#, #"{"name":"from body","page":5,"labels":{"k":"v"}}"#),
+        (
+            "POST", "/v1/things", #"{"name":"from body","page":5,"labels":{"k":"v"}}"#,
+            #"{"name":"from body","page":5,"labels":{"k":"v"}}"#
+        ),
         ("POST", "/v1/things", "", "{}"),
     ]
 
@@ -102,14 +117,17 @@ struct RequestBinderTests {
     func plusKept() throws {
         var options = BindingOptions.defaults
         options.queryPlusAsSpace = false
-        #expect(sameJSON(try bind("GET", "/v1/things/a?tags=a+b", options: options), #"{"name":"things/a","tags":["a+b"]}"#))
+        #expect(
+            sameJSON(try bind("GET", "/v1/things/a?tags=a+b", options: options), #"{"name":"things/a","tags":["a+b"]}"#)
+        )
     }
 
     @Test("unknown query parameters are skipped when asked")
     func ignoreUnknown() throws {
         var options = BindingOptions.defaults
         options.ignoreUnknownQueryParameters = true
-        #expect(sameJSON(try bind("GET", "/v1/things/a?nope=1&page=2", options: options), #"{"name":"things/a","page":2}"#))
+        #expect(
+            sameJSON(try bind("GET", "/v1/things/a?nope=1&page=2", options: options), #"{"name":"things/a","page":2}"#))
     }
 
     @Test("a raw body and its content type go into a google.api.HttpBody field")
@@ -142,17 +160,23 @@ struct RequestBinderTests {
     func bodyConflict() throws {
         let whole = try #require(throws: TranscodingError.self) { try bind("POST", "/v1/things?page=1", body: "{}") }
         #expect(whole.description.contains("body"))
-        let field = try #require(throws: TranscodingError.self) { try bind("POST", "/v1/things/a:act?payload.label=x", body: "{}") }
+        let field = try #require(throws: TranscodingError.self) {
+            try bind("POST", "/v1/things/a:act?payload.label=x", body: "{}")
+        }
         #expect(field.description.contains("request body sets"))
     }
 
     @Test("routes whose variables or body name missing fields fail to compile, naming the method")
     func invalidRoutes() throws {
         let file = B.file("bad.proto", package: "bad") { file in
-            file.messageType = [B.message("M", [B.field("id", 1, .string), B.field("list", 2, .string, repeated: true)])]
+            file.messageType = [
+                B.message("M", [B.field("id", 1, .string), B.field("list", 2, .string, repeated: true)])
+            ]
             var service = Google_Protobuf_ServiceDescriptorProto()
             service.name = "S"
-            service.method = [B.method("Get", input: ".bad.M", output: ".bad.M", httpRule: B.httpRule(2, "/v1/{missing}"))]
+            service.method = [
+                B.method("Get", input: ".bad.M", output: ".bad.M", httpRule: B.httpRule(2, "/v1/{missing}"))
+            ]
             file.service = [service]
         }
         let pool = try DescriptorPool(fileDescriptorSet: try DescriptorSetBuilder(files: [file]).serialized())

@@ -7,7 +7,8 @@ private typealias B = DescriptorSetBuilder
 
 /// A small library API exercising most of what the pool reads.
 private func librarySet() throws -> [UInt8] {
-    let file = B.file("library/v1/library.proto", package: "library.v1", dependencies: ["google/protobuf/empty.proto"]) {
+    let file = B.file("library/v1/library.proto", package: "library.v1", dependencies: ["google/protobuf/empty.proto"])
+    {
         file in
         var book = B.message(
             "Book",
@@ -40,7 +41,9 @@ private func librarySet() throws -> [UInt8] {
         book.nestedType = [entry]
         file.messageType = [
             book,
-            B.message("Author", [B.field("name", 1, .string), B.field("books", 2, .message, typeName: "Book", repeated: true)]),
+            B.message(
+                "Author",
+                [B.field("name", 1, .string), B.field("books", 2, .message, typeName: "Book", repeated: true)]),
             B.message("GetBookRequest", [B.field("name", 1, .string)]),
         ]
         var genre = Google_Protobuf_EnumDescriptorProto()
@@ -163,83 +166,128 @@ struct DescriptorPoolTests {
     }
 
     static let badSets: [BadSet] = [
-        BadSet(name: "unresolved field type", files: {
-            [B.file("a.proto", package: "a") { $0.messageType = [B.message("M", [B.field("x", 1, .message, typeName: ".a.Missing")])] }]
-        }, expected: "a.proto: field a.M.x has unknown type .a.Missing"),
-        BadSet(name: "duplicate symbol across files", files: {
-            [
-                B.file("a.proto", package: "p") { $0.messageType = [B.message("M", [])] },
-                B.file("b.proto", package: "p") { $0.messageType = [B.message("M", [])] },
-            ]
-        }, expected: "b.proto: p.M is already defined in a.proto"),
-        BadSet(name: "field number zero", files: {
-            [B.file("a.proto", package: "a") { $0.messageType = [B.message("M", [B.field("x", 0, .int32)])] }]
-        }, expected: "field a.M.x has number 0, outside 1..536870911"),
-        BadSet(name: "reserved field number", files: {
-            [B.file("a.proto", package: "a") { $0.messageType = [B.message("M", [B.field("x", 19_500, .int32)])] }]
-        }, expected: "reserved for the protobuf implementation"),
-        BadSet(name: "field number too large", files: {
-            [B.file("a.proto", package: "a") { $0.messageType = [B.message("M", [B.field("x", 536_870_912, .int32)])] }]
-        }, expected: "outside 1..536870911"),
-        BadSet(name: "duplicate field numbers", files: {
-            [B.file("a.proto", package: "a") { $0.messageType = [B.message("M", [B.field("x", 1, .int32), B.field("y", 1, .int32)])] }]
-        }, expected: "fields a.M.x and y share number 1"),
-        BadSet(name: "enum type that names a message", files: {
-            [B.file("a.proto", package: "a") { $0.messageType = [B.message("M", [B.field("x", 1, .enum, typeName: ".a.M")])] }]
-        }, expected: "has type a.M, which is not an enum"),
-        BadSet(name: "method with unknown input", files: {
-            [
-                B.file("a.proto", package: "a") {
-                    $0.messageType = [B.message("M", [])]
-                    var service = Google_Protobuf_ServiceDescriptorProto()
-                    service.name = "S"
-                    service.method = [B.method("Do", input: ".a.Nope", output: ".a.M")]
-                    $0.service = [service]
-                }
-            ]
-        }, expected: "a.proto: method a.S.Do: unknown input type .a.Nope"),
-        BadSet(name: "http rule with two patterns", files: {
-            [
-                B.file("a.proto", package: "a") {
-                    $0.messageType = [B.message("M", [])]
-                    var rule = B.httpRule(2, "/a")
-                    rule += B.httpRule(4, "/b")
-                    var service = Google_Protobuf_ServiceDescriptorProto()
-                    service.name = "S"
-                    service.method = [B.method("Do", input: ".a.M", output: ".a.M", httpRule: rule)]
-                    $0.service = [service]
-                }
-            ]
-        }, expected: "method a.S.Do: invalid google.api.http option: the rule sets both GET and POST"),
-        BadSet(name: "nested additional bindings", files: {
-            [
-                B.file("a.proto", package: "a") {
-                    $0.messageType = [B.message("M", [])]
-                    let nested = B.httpRule(2, "/b", additional: [B.httpRule(2, "/c")])
-                    var service = Google_Protobuf_ServiceDescriptorProto()
-                    service.name = "S"
-                    service.method = [B.method("Do", input: ".a.M", output: ".a.M", httpRule: B.httpRule(2, "/a", additional: [nested]))]
-                    $0.service = [service]
-                }
-            ]
-        }, expected: "additional_bindings may not contain additional_bindings"),
-        BadSet(name: "map with a float key", files: {
-            [
-                B.file("a.proto", package: "a") {
-                    var message = B.message("M", [B.field("m", 1, .message, typeName: ".a.M.MEntry", repeated: true)])
-                    var entry = B.message("MEntry", [B.field("key", 1, .float), B.field("value", 2, .string)])
-                    entry.options.mapEntry = true
-                    message.nestedType = [entry]
-                    $0.messageType = [message]
-                }
-            ]
-        }, expected: "has a key of type float"),
-        BadSet(name: "same file twice with different contents", files: {
-            [
-                B.file("a.proto", package: "a") { $0.messageType = [B.message("M", [])] },
-                B.file("a.proto", package: "a") { $0.messageType = [B.message("N", [])] },
-            ]
-        }, expected: "a.proto is defined twice with different contents"),
+        BadSet(
+            name: "unresolved field type",
+            files: {
+                [
+                    B.file("a.proto", package: "a") {
+                        $0.messageType = [B.message("M", [B.field("x", 1, .message, typeName: ".a.Missing")])]
+                    }
+                ]
+            }, expected: "a.proto: field a.M.x has unknown type .a.Missing"),
+        BadSet(
+            name: "duplicate symbol across files",
+            files: {
+                [
+                    B.file("a.proto", package: "p") { $0.messageType = [B.message("M", [])] },
+                    B.file("b.proto", package: "p") { $0.messageType = [B.message("M", [])] },
+                ]
+            }, expected: "b.proto: p.M is already defined in a.proto"),
+        BadSet(
+            name: "field number zero",
+            files: {
+                [B.file("a.proto", package: "a") { $0.messageType = [B.message("M", [B.field("x", 0, .int32)])] }]
+            }, expected: "field a.M.x has number 0, outside 1..536870911"),
+        BadSet(
+            name: "reserved field number",
+            files: {
+                [B.file("a.proto", package: "a") { $0.messageType = [B.message("M", [B.field("x", 19_500, .int32)])] }]
+            }, expected: "reserved for the protobuf implementation"),
+        BadSet(
+            name: "field number too large",
+            files: {
+                [
+                    B.file("a.proto", package: "a") {
+                        $0.messageType = [B.message("M", [B.field("x", 536_870_912, .int32)])]
+                    }
+                ]
+            }, expected: "outside 1..536870911"),
+        BadSet(
+            name: "duplicate field numbers",
+            files: {
+                [
+                    B.file("a.proto", package: "a") {
+                        $0.messageType = [B.message("M", [B.field("x", 1, .int32), B.field("y", 1, .int32)])]
+                    }
+                ]
+            }, expected: "fields a.M.x and y share number 1"),
+        BadSet(
+            name: "enum type that names a message",
+            files: {
+                [
+                    B.file("a.proto", package: "a") {
+                        $0.messageType = [B.message("M", [B.field("x", 1, .enum, typeName: ".a.M")])]
+                    }
+                ]
+            }, expected: "has type a.M, which is not an enum"),
+        BadSet(
+            name: "method with unknown input",
+            files: {
+                [
+                    B.file("a.proto", package: "a") {
+                        $0.messageType = [B.message("M", [])]
+                        var service = Google_Protobuf_ServiceDescriptorProto()
+                        service.name = "S"
+                        service.method = [B.method("Do", input: ".a.Nope", output: ".a.M")]
+                        $0.service = [service]
+                    }
+                ]
+            }, expected: "a.proto: method a.S.Do: unknown input type .a.Nope"),
+        BadSet(
+            name: "http rule with two patterns",
+            files: {
+                [
+                    B.file("a.proto", package: "a") {
+                        $0.messageType = [B.message("M", [])]
+                        var rule = B.httpRule(2, "/a")
+                        rule += B.httpRule(4, "/b")
+                        var service = Google_Protobuf_ServiceDescriptorProto()
+                        service.name = "S"
+                        service.method = [B.method("Do", input: ".a.M", output: ".a.M", httpRule: rule)]
+                        $0.service = [service]
+                    }
+                ]
+            }, expected: "method a.S.Do: invalid google.api.http option: the rule sets both GET and POST"),
+        BadSet(
+            name: "nested additional bindings",
+            files: {
+                [
+                    B.file("a.proto", package: "a") {
+                        $0.messageType = [B.message("M", [])]
+                        let nested = B.httpRule(2, "/b", additional: [B.httpRule(2, "/c")])
+                        var service = Google_Protobuf_ServiceDescriptorProto()
+                        service.name = "S"
+                        service.method = [
+                            B.method(
+                                "Do", input: ".a.M", output: ".a.M", httpRule: B.httpRule(2, "/a", additional: [nested])
+                            )
+                        ]
+                        $0.service = [service]
+                    }
+                ]
+            }, expected: "additional_bindings may not contain additional_bindings"),
+        BadSet(
+            name: "map with a float key",
+            files: {
+                [
+                    B.file("a.proto", package: "a") {
+                        var message = B.message(
+                            "M", [B.field("m", 1, .message, typeName: ".a.M.MEntry", repeated: true)])
+                        var entry = B.message("MEntry", [B.field("key", 1, .float), B.field("value", 2, .string)])
+                        entry.options.mapEntry = true
+                        message.nestedType = [entry]
+                        $0.messageType = [message]
+                    }
+                ]
+            }, expected: "has a key of type float"),
+        BadSet(
+            name: "same file twice with different contents",
+            files: {
+                [
+                    B.file("a.proto", package: "a") { $0.messageType = [B.message("M", [])] },
+                    B.file("a.proto", package: "a") { $0.messageType = [B.message("N", [])] },
+                ]
+            }, expected: "a.proto is defined twice with different contents"),
     ]
 
     @Test("invalid descriptor sets are rejected with a message naming the file and symbol", arguments: badSets)
@@ -250,7 +298,9 @@ struct DescriptorPoolTests {
         #expect(error.message.contains(bad.expected), "\(error.message)")
     }
 
-    @Test("truncated and garbage bytes are rejected", arguments: [[0x0A, 0x10, 0x0A], [0xFF, 0xFF, 0xFF], [0x0A]] as [[UInt8]])
+    @Test(
+        "truncated and garbage bytes are rejected",
+        arguments: [[0x0A, 0x10, 0x0A], [0xFF, 0xFF, 0xFF], [0x0A]] as [[UInt8]])
     func truncated(bytes: [UInt8]) throws {
         let error = try #require(throws: TranscodingError.self) { try DescriptorPool(fileDescriptorSet: bytes) }
         #expect(error.code == .invalidDescriptorSet)

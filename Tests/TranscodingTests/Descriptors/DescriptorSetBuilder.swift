@@ -27,7 +27,9 @@ struct DescriptorSetBuilder {
         return file
     }
 
-    static func message(_ name: String, _ fields: [Google_Protobuf_FieldDescriptorProto]) -> Google_Protobuf_DescriptorProto {
+    static func message(_ name: String, _ fields: [Google_Protobuf_FieldDescriptorProto])
+        -> Google_Protobuf_DescriptorProto
+    {
         var message = Google_Protobuf_DescriptorProto()
         message.name = name
         message.field = fields

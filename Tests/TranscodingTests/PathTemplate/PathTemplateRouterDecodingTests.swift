@@ -115,7 +115,9 @@ struct PathTemplateByteSearchTests {
                 var bytes = (0..<length).map { [UInt8(0x2E), 0xAF, 0x30, 0x00, 0xFF][$0 % 5] }
                 if position >= 0 { bytes[position] = UInt8(ascii: "/") }
                 if position + 2 < length { bytes[position + 2] = UInt8(ascii: "/") }
-                let found = bytes.withUnsafeBytes { ByteSearch.firstIndex(of: UInt8(ascii: "/"), in: $0, from: start, to: length) }
+                let found = bytes.withUnsafeBytes {
+                    ByteSearch.firstIndex(of: UInt8(ascii: "/"), in: $0, from: start, to: length)
+                }
                 let expected = bytes[start...].firstIndex(of: UInt8(ascii: "/")) ?? length
                 #expect(found == expected, "length \(length), start \(start), position \(position)")
             }

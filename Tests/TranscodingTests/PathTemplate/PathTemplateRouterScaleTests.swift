@@ -33,7 +33,10 @@ struct PathTemplateRouterScaleTests {
                     "GET \(prefix)/shelves/s\(service)/books/b%2F\(service)",
                     "GET \(prefix)/{name=shelves/*/books/*} name=shelves/s\(service)/books/b%2F\(service)"
                 ),
-                ("DELETE \(prefix)/files/a/b%2F\(service)/c", "DELETE \(prefix)/files/{path=**} path=a/b%2F\(service)/c"),
+                (
+                    "DELETE \(prefix)/files/a/b%2F\(service)/c",
+                    "DELETE \(prefix)/files/{path=**} path=a/b%2F\(service)/c"
+                ),
                 ("PUT \(prefix)/items/x", "405 GET"),
                 ("DELETE \(prefix)/items/x:run", "405 GET,POST"),
                 ("GET \(prefix)/files/a", "405 DELETE"),
@@ -65,7 +68,11 @@ struct PathTemplateRouterScaleTests {
             } catch {
                 #expect(error.code == .routeConflict)
                 // The router only refuses a route the reference also considers equivalent to one already there.
-                #expect(added.contains { $0.method == method && $0.template.segments == template.segments && $0.template.verb == template.verb })
+                #expect(
+                    added.contains {
+                        $0.method == method && $0.template.segments == template.segments
+                            && $0.template.verb == template.verb
+                    })
             }
         }
         #expect(added.count == 1_000)
@@ -89,7 +96,8 @@ struct PathTemplateRouterScaleTests {
         var parts: [String] = []
         for index in 0..<length {
             let isLast = index == length - 1
-            let choices = ["a", "b", "c", "*", "{v\(index)}", "{v\(index)=a/*}", "{v\(index)=*/b}"]
+            let choices =
+                ["a", "b", "c", "*", "{v\(index)}", "{v\(index)=a/*}", "{v\(index)=*/b}"]
                 + (isLast ? ["**", "{v\(index)=**}", "{v\(index)=c/**}"] : [])
             parts.append(choices.randomElement(using: &generator) ?? "a")
         }

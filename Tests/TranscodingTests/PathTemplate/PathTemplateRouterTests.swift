@@ -23,14 +23,23 @@ struct PathTemplateRouterTests {
             ("GET /v1/messages/123456", "GET /v1/messages/{message_id} message_id=123456"),
             ("PATCH /v1/messages/123456", "PATCH /v1/messages/{message_id} message_id=123456"),
             ("PUT /v1/messages/123456", "405 GET,PATCH"),
-            ("GET /v1/users/me/messages/123456", "GET /v1/users/{user_id}/messages/{message_id} user_id=me message_id=123456"),
-            ("POST /v1/projects/p1/locations/l1:verb", "POST /v1/{name=projects/*/locations/*}:verb name=projects/p1/locations/l1"),
+            (
+                "GET /v1/users/me/messages/123456",
+                "GET /v1/users/{user_id}/messages/{message_id} user_id=me message_id=123456"
+            ),
+            (
+                "POST /v1/projects/p1/locations/l1:verb",
+                "POST /v1/{name=projects/*/locations/*}:verb name=projects/p1/locations/l1"
+            ),
             ("GET /v1/projects/p1/locations/l1:verb", "405 POST"),
             ("POST /v1/projects/p1/locations/l1", "404"),
             ("POST /v1/projects/p1/locations:verb", "404"),
             ("POST /v1/a/b/c:getIamPolicy", "POST /v1/{resource=**}:getIamPolicy resource=a/b/c"),
             ("POST /v1/a:getIamPolicy", "POST /v1/{resource=**}:getIamPolicy resource=a"),
-            ("POST /v1/projects/p1/locations/l1:getIamPolicy", "POST /v1/{resource=**}:getIamPolicy resource=projects/p1/locations/l1"),
+            (
+                "POST /v1/projects/p1/locations/l1:getIamPolicy",
+                "POST /v1/{resource=**}:getIamPolicy resource=projects/p1/locations/l1"
+            ),
             ("POST /v1:getIamPolicy", "404"),
             ("POST /v1/:getIamPolicy", "404"),
             ("GET /v2/x", "GET /v2/{a.b.c} a.b.c=x"),
@@ -116,7 +125,10 @@ struct PathTemplateRouterTests {
         let shuffled = Self.precedence.shuffled(using: &generator)
         let reference = try makeRouter(Self.precedence)
         let router = try makeRouter(shuffled)
-        for request in ["GET /v1/shelves/special", "GET /v1/a/b/c", "GET /v1/a/b/d", "GET /v2", "GET /v2/lit/y", "GET /v1/shelves/s1:archive"] {
+        for request in [
+            "GET /v1/shelves/special", "GET /v1/a/b/c", "GET /v1/a/b/d", "GET /v2", "GET /v2/lit/y",
+            "GET /v1/shelves/s1:archive",
+        ] {
             #expect(try route(router, request) == route(reference, request))
         }
     }
@@ -216,7 +228,8 @@ struct PathTemplateRouterTests {
 
     @Test("the path / has no segments: /** matches it in either mode", arguments: [true, false])
     func rootPath(allowTrailingSlash: Bool) throws {
-        let router = try makeRouter(["GET /**", "GET /{name=**}:x"], options: RouterOptions(allowTrailingSlash: allowTrailingSlash))
+        let router = try makeRouter(
+            ["GET /**", "GET /{name=**}:x"], options: RouterOptions(allowTrailingSlash: allowTrailingSlash))
         #expect(try route(router, "GET /") == "GET /**")
         #expect(try route(router, "GET /a/b") == "GET /**")
         #expect(try route(router, "GET /a/b:x") == "GET /{name=**}:x name=a/b")
@@ -258,7 +271,10 @@ struct PathTemplateRouterTests {
             ("GET /v1/{name}", "GET /v1/{id}", "route GET /v1/{id} is already defined (equivalent to GET /v1/{name})"),
             ("GET /v1/{name}", "GET /v1/{name=*}", "route GET /v1/{name} is already defined; "),
             ("GET /v1/*", "GET /v1/{name}", "(equivalent to GET /v1/*)"),
-            ("GET /v1/messages/{message_id}", "GET /v1/{name=messages/*}", "(equivalent to GET /v1/messages/{message_id})"),
+            (
+                "GET /v1/messages/{message_id}", "GET /v1/{name=messages/*}",
+                "(equivalent to GET /v1/messages/{message_id})"
+            ),
             ("POST /v1/x:run", "POST /v1/x:run", "route POST /v1/x:run is already defined"),
             ("GET /v1/**", "GET /v1/{rest=**}", "(equivalent to GET /v1/**)"),
         ]

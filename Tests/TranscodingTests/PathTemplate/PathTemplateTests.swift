@@ -16,7 +16,8 @@ struct PathTemplateTests {
     }
 
     private static func variable(_ path: String, _ range: Range<Int>, multi: Bool = false) -> PathTemplate.Variable {
-        PathTemplate.Variable(fieldPath: path.split(separator: ".").map(String.init), segments: range, isMultiSegment: multi)
+        PathTemplate.Variable(
+            fieldPath: path.split(separator: ".").map(String.init), segments: range, isMultiSegment: multi)
     }
 
     static let valid: [Valid] = [
@@ -77,7 +78,8 @@ struct PathTemplateTests {
         Valid(
             template: "/v1/{name=shelves/*}/books/{book_id}/**",
             segments: [
-                .literal("v1"), .literal("shelves"), .singleWildcard, .literal("books"), .singleWildcard, .multiWildcard,
+                .literal("v1"), .literal("shelves"), .singleWildcard, .literal("books"), .singleWildcard,
+                .multiWildcard,
             ],
             variables: [variable("name", 1..<3, multi: true), variable("book_id", 4..<5)]
         ),
@@ -93,7 +95,8 @@ struct PathTemplateTests {
             variables: [],
             verb: "batchGet"
         ),
-        Valid(template: "/v1/*:undelete", segments: [.literal("v1"), .singleWildcard], variables: [], verb: "undelete"),
+        Valid(
+            template: "/v1/*:undelete", segments: [.literal("v1"), .singleWildcard], variables: [], verb: "undelete"),
         Valid(template: "/v1/**:purge", segments: [.literal("v1"), .multiWildcard], variables: [], verb: "purge"),
         Valid(
             template: "/v1/{_id}/{A1.b_2}",

@@ -71,7 +71,9 @@ public struct CORSPolicy: Sendable, Hashable {
         let allowedHeaders = Set((Self.builtInAllowedHeaders + self.allowedHeaders).map { $0.lowercased() })
         let requested = (request.headerFields[.accessControlRequestHeaders] ?? "")
             .split(separator: ",").map { $0.filter { $0 != " " }.lowercased() }.filter { !$0.isEmpty }
-        let granted = requested.isEmpty ? Array(allowedHeaders).sorted() : requested.filter { allowedHeaders.contains($0) || $0.hasPrefix("x-") }
+        let granted =
+            requested.isEmpty
+            ? Array(allowedHeaders).sorted() : requested.filter { allowedHeaders.contains($0) || $0.hasPrefix("x-") }
         headers[.accessControlAllowHeaders] = granted.joined(separator: ", ")
         headers[.accessControlMaxAge] = String(self.maxAgeSeconds)
         if self.allowCredentials && allowed != "*" { headers[.accessControlAllowCredentials] = "true" }
@@ -83,7 +85,8 @@ public struct CORSPolicy: Sendable, Hashable {
     func addResponseHeaders(origin: String, to headers: inout HTTPFields) {
         guard let allowed = self.allowOriginValue(for: origin) else { return }
         headers[.accessControlAllowOrigin] = allowed
-        headers[.accessControlExposeHeaders] = (Self.builtInExposedHeaders + self.exposedHeaders
+        headers[.accessControlExposeHeaders] =
+            (Self.builtInExposedHeaders + self.exposedHeaders
             + headers.map(\.name.canonicalName).filter(Self.isExposable)).uniqued().joined(separator: ", ")
         if self.allowCredentials && allowed != "*" { headers[.accessControlAllowCredentials] = "true" }
         if allowed != "*" { headers[values: .vary].append("Origin") }
@@ -92,8 +95,10 @@ public struct CORSPolicy: Sendable, Hashable {
     /// Metadata a response carries (custom headers), exposed automatically; CORS-safelisted and framing
     /// headers need no exposing.
     private static func isExposable(_ name: String) -> Bool {
-        !["content-type", "content-length", "date", "server", "connection", "transfer-encoding", "vary", "etag",
-          "cache-control", "allow"].contains(name) && !name.hasPrefix("access-control-")
+        ![
+            "content-type", "content-length", "date", "server", "connection", "transfer-encoding", "vary", "etag",
+            "cache-control", "allow",
+        ].contains(name) && !name.hasPrefix("access-control-")
     }
 }
 

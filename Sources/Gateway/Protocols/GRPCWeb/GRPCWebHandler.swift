@@ -30,7 +30,9 @@ struct GRPCWebHandler: Sendable {
         }
     }
 
-    private func serve(_ request: Request, context: GatewayRequestContext, format: GRPCWebFormat) async throws -> Response {
+    private func serve(_ request: Request, context: GatewayRequestContext, format: GRPCWebFormat) async throws
+        -> Response
+    {
         guard request.method == .post else {
             throw GatewayError(code: .unimplemented, message: "gRPC-Web calls are POST requests, not \(request.method)")
         }
@@ -69,13 +71,15 @@ struct GRPCWebHandler: Sendable {
         do {
             body = try await request.body.collect(upTo: wireLimit)
         } catch let error as HTTPError where error.status == .contentTooLarge {
-            throw GatewayError(code: .resourceExhausted, message: "the request body is larger than the limit of \(limit) bytes")
+            throw GatewayError(
+                code: .resourceExhausted, message: "the request body is larger than the limit of \(limit) bytes")
         }
         let frames: [GRPCWebFrame]
         do {
             frames = try Self.frames(in: body, isText: format.isText, maximumMessageSize: limit)
         } catch let error as TranscodingError {
-            throw GatewayError(code: error.code == .tooLarge ? .resourceExhausted : .invalidArgument, message: error.description)
+            throw GatewayError(
+                code: error.code == .tooLarge ? .resourceExhausted : .invalidArgument, message: error.description)
         }
 
         var payloads: [[UInt8]] = []
@@ -84,7 +88,8 @@ struct GRPCWebHandler: Sendable {
             case .trailers:
                 throw GatewayError(code: .invalidArgument, message: "a request may not carry a trailer frame")
             case .message(_, compressed: true):
-                throw GatewayError(code: .unimplemented, message: "compressed messages are not supported; send them uncompressed")
+                throw GatewayError(
+                    code: .unimplemented, message: "compressed messages are not supported; send them uncompressed")
             case .message(let payload, compressed: false):
                 payloads.append(payload)
             }
@@ -99,7 +104,9 @@ struct GRPCWebHandler: Sendable {
             var messages: [ByteBuffer] = []
             for payload in payloads {
                 do {
-                    let binary = try payload.withUnsafeBytes { try self.jsonDecoder.transcode($0, as: method.inputType) }
+                    let binary = try payload.withUnsafeBytes {
+                        try self.jsonDecoder.transcode($0, as: method.inputType)
+                    }
                     messages.append(ByteBuffer(bytes: binary))
                 } catch {
                     throw GatewayError(code: .invalidArgument, message: "\(error)")
@@ -123,7 +130,9 @@ struct GRPCWebHandler: Sendable {
             try text.finish()
             bytes = decoded
         }
-        return try bytes.withUnsafeBytes { try GRPCWebFrameDecoder.frames(in: $0, maximumMessageSize: maximumMessageSize) }
+        return try bytes.withUnsafeBytes {
+            try GRPCWebFrameDecoder.frames(in: $0, maximumMessageSize: maximumMessageSize)
+        }
     }
 
     /// Reads the call: a status before any message is answered trailers-only; otherwise messages stream as
@@ -157,7 +166,9 @@ struct GRPCWebHandler: Sendable {
                     do {
                         frame = try Self.frame(message, method: method, format: format, encoder: encoder)
                     } catch {
-                        let status = UpstreamStatus(code: .internal, message: "a response message could not be transcoded: \(error)", origin: .local)
+                        let status = UpstreamStatus(
+                            code: .internal, message: "a response message could not be transcoded: \(error)",
+                            origin: .local)
                         try await writer.write(Self.trailerFrame(status, policy: policy, format: format))
                         try await writer.finish(nil)
                         return
@@ -197,15 +208,19 @@ struct GRPCWebHandler: Sendable {
         return format.isText ? GRPCWebTextEncoder.encode(frame) : frame
     }
 
-    private static func trailerFrame(_ status: UpstreamStatus, policy: MetadataPolicy, format: GRPCWebFormat) -> ByteBuffer {
+    private static func trailerFrame(_ status: UpstreamStatus, policy: MetadataPolicy, format: GRPCWebFormat)
+        -> ByteBuffer
+    {
         var metadata: [(name: String, value: String)] = []
-        for (name, value, _) in status.trailers where policy.returnsMetadata(name) || name == "grpc-status-details-bin" {
+        for (name, value, _) in status.trailers where policy.returnsMetadata(name) || name == "grpc-status-details-bin"
+        {
             metadata.append((name, value))
         }
         if let details = status.details, !status.trailers.contains(name: "grpc-status-details-bin") {
             metadata.append(("grpc-status-details-bin", Base64.encode(details)))
         }
-        let frame = GRPCWebFrameEncoder.trailers(status: status.code.rawValue, message: status.message, metadata: metadata)
+        let frame = GRPCWebFrameEncoder.trailers(
+            status: status.code.rawValue, message: status.message, metadata: metadata)
         return ByteBuffer(bytes: format.isText ? GRPCWebTextEncoder.encode(frame) : frame)
     }
 

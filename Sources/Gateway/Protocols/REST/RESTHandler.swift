@@ -46,7 +46,8 @@ struct RESTHandler: Sendable {
         }
 
         let contentType = request.headers[.contentType]
-        if case .none = route.body {} else if !route.takesHTTPBody {
+        if case .none = route.body {
+        } else if !route.takesHTTPBody {
             try Self.requireJSON(contentType)
         }
         let body = try await self.collectBody(request, route: route)
@@ -85,8 +86,12 @@ struct RESTHandler: Sendable {
 
     private func unary(_ response: UpstreamUnaryResponse, route: HTTPRoute) -> Response {
         var headers = HTTPFields()
-        ResponseMetadata.add(response.initialMetadata, prefix: self.configuration.metadata.responseHeaderPrefix, policy: self.configuration.metadata, to: &headers)
-        ResponseMetadata.add(response.status.trailers, prefix: self.configuration.metadata.responseTrailerPrefix, policy: self.configuration.metadata, to: &headers)
+        ResponseMetadata.add(
+            response.initialMetadata, prefix: self.configuration.metadata.responseHeaderPrefix,
+            policy: self.configuration.metadata, to: &headers)
+        ResponseMetadata.add(
+            response.status.trailers, prefix: self.configuration.metadata.responseTrailerPrefix,
+            policy: self.configuration.metadata, to: &headers)
         guard response.status.isOK, let message = response.message else {
             return self.errorResponse(GatewayError(response.status), headers: headers)
         }
@@ -113,12 +118,16 @@ struct RESTHandler: Sendable {
         readFirst: while let event = await call.next() {
             switch event {
             case .initialMetadata(let metadata):
-                ResponseMetadata.add(metadata, prefix: self.configuration.metadata.responseHeaderPrefix, policy: self.configuration.metadata, to: &headers)
+                ResponseMetadata.add(
+                    metadata, prefix: self.configuration.metadata.responseHeaderPrefix,
+                    policy: self.configuration.metadata, to: &headers)
             case .message(let message):
                 first = message
                 break readFirst
             case .status(let status):
-                ResponseMetadata.add(status.trailers, prefix: self.configuration.metadata.responseTrailerPrefix, policy: self.configuration.metadata, to: &headers)
+                ResponseMetadata.add(
+                    status.trailers, prefix: self.configuration.metadata.responseTrailerPrefix,
+                    policy: self.configuration.metadata, to: &headers)
                 guard status.isOK else { return self.errorResponse(GatewayError(status), headers: headers) }
                 finishedOK = true
                 break readFirst
@@ -131,17 +140,24 @@ struct RESTHandler: Sendable {
         if route.returnsHTTPBody {
             // Raw bytes concatenated; the content type comes from the first message.
             var firstRendered: (type: String?, data: [UInt8]) = (nil, [])
-            if let first, case .raw(let type, let data) = try? first.withUnsafeReadableBytes({ try renderer.render($0, route: route) }) {
+            if let first,
+                case .raw(let type, let data) = try? first.withUnsafeReadableBytes({
+                    try renderer.render($0, route: route)
+                })
+            {
                 firstRendered = (type, data)
             }
             let firstData = firstRendered.data
-            headers[.contentType] = firstRendered.type.flatMap { MetadataPolicy.isSafeValue($0) ? $0 : nil } ?? "application/octet-stream"
+            headers[.contentType] =
+                firstRendered.type.flatMap { MetadataPolicy.isSafeValue($0) ? $0 : nil } ?? "application/octet-stream"
             let body = ResponseBody { writer in
                 defer { call.cancel() }
                 try await writer.write(ByteBuffer(bytes: firstData))
                 while let event = await call.next() {
                     guard case .message(let message) = event else { continue }
-                    if case .raw(_, let data) = try message.withUnsafeReadableBytes({ try renderer.render($0, route: route) }) {
+                    if case .raw(_, let data) = try message.withUnsafeReadableBytes({
+                        try renderer.render($0, route: route)
+                    }) {
                         try await writer.write(ByteBuffer(bytes: data))
                     }
                 }
@@ -152,7 +168,9 @@ struct RESTHandler: Sendable {
 
         headers[.contentType] = format.contentType
         if finishedOK {  // an empty stream
-            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: format.opening + format.closing)))
+            return Response(
+                status: .ok, headers: headers,
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: format.opening + format.closing)))
         }
         let firstMessage = first
         let body = ResponseBody { writer in
@@ -168,7 +186,9 @@ struct RESTHandler: Sendable {
                         pending += format.message(json, index: count)
                         count += 1
                     } catch {
-                        let status = statuses.render(code: .internal, message: "a streamed message could not be transcoded: \(error)", details: nil)
+                        let status = statuses.render(
+                            code: .internal, message: "a streamed message could not be transcoded: \(error)",
+                            details: nil)
                         try await writer.write(ByteBuffer(bytes: pending + format.error(status, afterMessages: count)))
                         try await writer.finish(nil)
                         return
@@ -251,7 +271,8 @@ struct RESTHandler: Sendable {
             headers[.contentType] = "application/json"
             bytes = json
         case .raw(let contentType, let data):
-            headers[.contentType] = contentType.flatMap { MetadataPolicy.isSafeValue($0) ? $0 : nil } ?? "application/octet-stream"
+            headers[.contentType] =
+                contentType.flatMap { MetadataPolicy.isSafeValue($0) ? $0 : nil } ?? "application/octet-stream"
             bytes = data
         }
         return Response(
