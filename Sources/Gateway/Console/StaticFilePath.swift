@@ -1,3 +1,5 @@
+import Transcoding
+
 /// Turns a request path into the relative path of a file under a served directory, refusing anything that
 /// could leave it or reach a file that was not meant to be served.
 ///
@@ -40,8 +42,8 @@ enum StaticFilePath {
         while index < raw.endIndex {
             var byte = raw[index]
             if byte == UInt8(ascii: "%") {
-                guard index + 2 < raw.endIndex, let high = Self.hexValue(raw[index + 1]),
-                    let low = Self.hexValue(raw[index + 2])
+                guard index + 2 < raw.endIndex, let high = PercentDecoding.hexValue(raw[index + 1]),
+                    let low = PercentDecoding.hexValue(raw[index + 2])
                 else { return nil }
                 byte = high << 4 | low
                 index += 3
@@ -55,14 +57,5 @@ enum StaticFilePath {
         }
         guard let first = decoded.first, first != UInt8(ascii: ".") else { return nil }
         return String(validating: decoded, as: UTF8.self)
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }

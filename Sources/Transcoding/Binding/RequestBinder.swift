@@ -138,7 +138,7 @@ public struct RequestBinder: Sendable {
             }
             let fields: [FieldDescriptor]
             do {
-                fields = try route.method.inputType.resolveQueryPath(path)
+                fields = try route.method.inputType.resolveScalarPath(path)
             } catch  where error.code == .unknownField && self.options.ignoreUnknownQueryParameters {
                 continue
             } catch {
@@ -199,13 +199,6 @@ public struct RequestBinder: Sendable {
     }
 }
 
-extension MessageDescriptor {
-    /// The fields a query parameter's dotted name passes through (see `resolveScalarPath`).
-    func resolveQueryPath(_ path: [String]) throws(TranscodingError) -> [FieldDescriptor] {
-        try self.resolveScalarPath(path)
-    }
-}
-
 /// Percent-decoding of query string components.
 enum QueryDecoding {
     static func decode(_ bytes: Substring.UTF8View.SubSequence, plusAsSpace: Bool) throws(TranscodingError) -> String {
@@ -224,7 +217,8 @@ enum QueryDecoding {
             if byte == UInt8(ascii: "%") {
                 let first = bytes.index(after: index)
                 guard first < bytes.endIndex, bytes.index(after: first) < bytes.endIndex,
-                    let high = hexValue(bytes[first]), let low = hexValue(bytes[bytes.index(after: first)])
+                    let high = PercentDecoding.hexValue(bytes[first]),
+                    let low = PercentDecoding.hexValue(bytes[bytes.index(after: first)])
                 else {
                     let rest = String(decoding: bytes[index...].prefix(3), as: UTF8.self)
                     throw TranscodingError(.invalidQuery, "invalid percent-escape \"\(rest)\" in the query string")
@@ -240,14 +234,5 @@ enum QueryDecoding {
             throw TranscodingError(.invalidQuery, "the query string decodes to invalid UTF-8")
         }
         return text
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }

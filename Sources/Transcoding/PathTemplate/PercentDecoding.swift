@@ -1,8 +1,9 @@
 /// Percent-decoding of request path values, with the checks `google.api.http` needs: every escape must be `%` and two
 /// hex digits, and the decoded value must be valid UTF-8. Errors are `.invalidPath` and name the offending text and its
 /// byte offset in the path.
-enum PercentDecoding {
-    static func hexValue(_ byte: UInt8) -> UInt8? {
+package enum PercentDecoding {
+    /// The value of one hex digit; shared by every percent-decoder of the package.
+    package static func hexValue(_ byte: UInt8) -> UInt8? {
         switch byte {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): byte &- UInt8(ascii: "0")
         case UInt8(ascii: "a")...UInt8(ascii: "f"): byte &- UInt8(ascii: "a") &+ 10

@@ -122,15 +122,16 @@ struct GRPCWebHandler: Sendable {
 
     /// The frames of a request body, base64-decoded first for the text flavour.
     private static func frames(in body: ByteBuffer, isText: Bool, maximumMessageSize: Int) throws -> [GRPCWebFrame] {
-        var bytes = [UInt8](buffer: body)
-        if isText {
-            var text = GRPCWebTextDecoder()
-            var decoded: [UInt8] = []
-            try bytes.withUnsafeBytes { try text.decode($0, appendingTo: &decoded) }
-            try text.finish()
-            bytes = decoded
+        guard isText else {
+            return try body.withUnsafeReadableBytes {
+                try GRPCWebFrameDecoder.frames(in: $0, maximumMessageSize: maximumMessageSize)
+            }
         }
-        return try bytes.withUnsafeBytes {
+        var text = GRPCWebTextDecoder()
+        var decoded: [UInt8] = []
+        try body.withUnsafeReadableBytes { try text.decode($0, appendingTo: &decoded) }
+        try text.finish()
+        return try decoded.withUnsafeBytes {
             try GRPCWebFrameDecoder.frames(in: $0, maximumMessageSize: maximumMessageSize)
         }
     }

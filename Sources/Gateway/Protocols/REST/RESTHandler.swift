@@ -183,7 +183,7 @@ struct RESTHandler: Sendable {
                     do {
                         let rendered = try current.withUnsafeReadableBytes { try renderer.render($0, route: route) }
                         guard case .json(let json) = rendered else { break }
-                        pending += format.message(json, index: count)
+                        format.appendMessage(json, index: count, to: &pending)
                         count += 1
                     } catch {
                         let status = statuses.render(

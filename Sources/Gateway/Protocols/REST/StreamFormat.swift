@@ -40,27 +40,32 @@ enum StreamFormat: Sendable {
         }
     }
 
-    /// One message, `index` counting from 0.
-    func message(_ json: [UInt8], index: Int) -> [UInt8] {
+    /// Appends one message (`index` counting from 0) to `output`, framed for this format.
+    func appendMessage(_ json: [UInt8], index: Int, to output: inout [UInt8]) {
         switch self {
         case .array:
-            return index == 0 ? json : [UInt8(ascii: ",")] + json
+            if index > 0 { output.append(UInt8(ascii: ",")) }
+            output.append(contentsOf: json)
         case .ndjson:
-            return json + [UInt8(ascii: "\n")]
+            output.append(contentsOf: json)
+            output.append(UInt8(ascii: "\n"))
         case .serverSentEvents:
-            return Self.event(json)
+            Self.appendEvent(json, to: &output)
         }
     }
 
     /// An SSE `data:` event; a multi-line (indented) JSON text gets one `data:` line per line.
-    private static func event(_ json: [UInt8]) -> [UInt8] {
-        var event = Array("data: ".utf8)
-        for byte in json {
-            event.append(byte)
-            if byte == UInt8(ascii: "\n") { event.append(contentsOf: "data: ".utf8) }
+    private static func appendEvent(_ json: [UInt8], to output: inout [UInt8]) {
+        output.append(contentsOf: "data: ".utf8)
+        if json.contains(UInt8(ascii: "\n")) {
+            for byte in json {
+                output.append(byte)
+                if byte == UInt8(ascii: "\n") { output.append(contentsOf: "data: ".utf8) }
+            }
+        } else {
+            output.append(contentsOf: json)
         }
-        event.append(contentsOf: "\n\n".utf8)
-        return event
+        output.append(contentsOf: "\n\n".utf8)
     }
 
     /// Bytes that end a stream that completed normally.
@@ -80,7 +85,9 @@ enum StreamFormat: Sendable {
         case .ndjson:
             return wrapped + [UInt8(ascii: "\n")]
         case .serverSentEvents:
-            return Array("event: error\n".utf8) + Self.event(status)
+            var event = Array("event: error\n".utf8)
+            Self.appendEvent(status, to: &event)
+            return event
         }
     }
 }
