@@ -1,0 +1,108 @@
+import Gateway
+import HTTPTypes
+import Testing
+
+@testable import Gateway
+
+@Suite("Protocol rules: timeouts, addresses, content types, status mapping, CORS")
+struct ProtocolRulesTests {
+    @Test(
+        "grpc-timeout values",
+        arguments: [
+            ("1H", Duration.seconds(3600)), ("2M", .seconds(120)), ("3S", .seconds(3)), ("500m", .milliseconds(500)),
+            ("7u", .microseconds(7)), ("9n", .nanoseconds(9)), ("99999999S", .seconds(99_999_999)),
+        ])
+    func grpcTimeout(text: String, expected: Duration) {
+        #expect(GRPCTimeout.parse(text) == expected)
+    }
+
+    @Test("invalid grpc-timeout values", arguments: ["", "S", "5", "5s", "-5S", "123456789S", "1.5S", "5 S"])
+    func invalidGRPCTimeout(text: String) {
+        #expect(GRPCTimeout.parse(text) == nil)
+    }
+
+    @Test(
+        "X-Server-Timeout seconds",
+        arguments: [("2.5", Duration.milliseconds(2500)), ("0", .zero), ("30", .seconds(30))])
+    func serverTimeout(text: String, expected: Duration) {
+        #expect(GRPCTimeout.parseSeconds(text) == expected)
+    }
+
+    @Test("invalid X-Server-Timeout values", arguments: ["", "-1", "nan", "inf", "1e12", "two"])
+    func invalidServerTimeout(text: String) {
+        #expect(GRPCTimeout.parseSeconds(text) == nil)
+    }
+
+    @Test(
+        "HOST:PORT parsing",
+        arguments: [
+            ("127.0.0.1:8080", "127.0.0.1", 8080), ("[::1]:9090", "::1", 9090), ("localhost:0", "localhost", 0),
+        ])
+    func hostAndPort(text: String, host: String, port: Int) throws {
+        let parsed = try #require(HostAndPort(parsing: text))
+        #expect(parsed.host == host && parsed.port == port)
+        #expect(parsed.description == text)
+    }
+
+    @Test("invalid HOST:PORT", arguments: ["8080", ":8080", "host:", "host:65536", "host:-1", "host:x"])
+    func invalidHostAndPort(text: String) {
+        #expect(HostAndPort(parsing: text) == nil)
+    }
+
+    @Test(
+        "gRPC-Web content types",
+        arguments: [
+            ("application/grpc-web", false, false), ("application/grpc-web+proto", false, false),
+            ("application/grpc-web-text", true, false), ("Application/gRPC-Web-Text+proto; charset=x", true, false),
+            ("application/grpc-web+json", false, true), ("application/grpc-web-text+json", true, true),
+        ])
+    func grpcWebFormat(contentType: String, isText: Bool, isJSON: Bool) throws {
+        let format = try #require(GRPCWebFormat(contentType: contentType))
+        #expect(format.isText == isText && format.isJSON == isJSON)
+    }
+
+    @Test(
+        "not gRPC-Web",
+        arguments: ["application/json", "application/grpc", "application/grpc-web+thrift", "text/plain"])
+    func notGRPCWeb(contentType: String) {
+        #expect(GRPCWebFormat(contentType: contentType) == nil)
+    }
+
+    @Test("gRPC status codes outside 0...16 do not exist")
+    func statusCodes() {
+        #expect(GRPCStatusCode(rawValue: 17) == nil && GRPCStatusCode(rawValue: -1) == nil)
+        #expect(GRPCStatusCode(rawValue: 5)?.description == "NOT_FOUND")
+    }
+
+    @Test("CORS: * never goes with credentials; listed origins are echoed")
+    func corsOrigins() {
+        let open = CORSPolicy(allowedOrigins: ["*"], allowCredentials: true)
+        #expect(open.allowOriginValue(for: "https://a.example") == nil)
+        let listed = CORSPolicy(allowedOrigins: ["https://a.example"], allowCredentials: true)
+        #expect(listed.allowOriginValue(for: "https://a.example") == "https://a.example")
+        #expect(listed.allowOriginValue(for: "https://b.example") == nil)
+        #expect(CORSPolicy.defaults.allowOriginValue(for: "https://any.example") == "*")
+    }
+
+    @Test("CORS: a preflight grants only allowed request headers")
+    func corsPreflightHeaders() throws {
+        var request = HTTPRequest(method: .options, scheme: "http", authority: "x", path: "/a")
+        request.headerFields[.origin] = "https://a.example"
+        request.headerFields[.accessControlRequestMethod] = "POST"
+        request.headerFields[.accessControlRequestHeaders] = "Content-Type, X-Custom, Cookie"
+        #expect(CORSPolicy.isPreflight(request))
+        let headers = try #require(CORSPolicy.defaults.preflightHeaders(for: request))
+        #expect(headers[.accessControlAllowHeaders] == "content-type, x-custom")
+    }
+
+    @Test("header values with CR, LF or NUL are never forwarded")
+    func unsafeValues() {
+        #expect(MetadataPolicy.isSafeValue("Bearer abc"))
+        for bad in ["a\r\nx-injected: 1", "a\nb", "a\u{0}b"] { #expect(!MetadataPolicy.isSafeValue(bad)) }
+        let policy = MetadataPolicy.defaults
+        #expect(policy.forwardsRequestHeader("authorization"))
+        for name in ["connection", "te", "host", "grpc-timeout", ":path", "content-length"] {
+            #expect(!policy.forwardsRequestHeader(name))
+        }
+    }
+}
