@@ -79,6 +79,9 @@ struct GatewayOptions: ParsableArguments {
     )
     var publicDirectory: String?
 
+    @Option(help: "Event-loop threads (default: one per core). Each connection and its upstream calls stay on one.")
+    var threads: Int?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
@@ -119,6 +122,10 @@ struct GatewayOptions: ParsableArguments {
                 exposedHeaders: self.corsExposedHeaders
             )
         configuration.listenerProtocol = self.http2 ? .h2c : .http1
+        if let threads = self.threads {
+            guard threads > 0 else { throw ValidationError("--threads must be positive, got \(threads)") }
+            configuration.threads = threads
+        }
         if !self.forwardedHeaders.isEmpty {
             configuration.metadata.forwardedRequestHeaders = Set(self.forwardedHeaders.map { $0.lowercased() })
         }
@@ -134,7 +141,7 @@ struct GatewayOptions: ParsableArguments {
         guard let level = Logger.Level(rawValue: self.logLevel) else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
         }
-        var logger = Logger(label: "portico")
+        var logger = Logger(label: "portico") { LineLogHandler(label: $0) }
         logger.logLevel = level
         return logger
     }

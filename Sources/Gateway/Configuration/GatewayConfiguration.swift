@@ -25,6 +25,9 @@ public struct GatewayConfiguration: Sendable {
     /// The browser console: the static files of this directory are served at `/` (`/` is `index.html`) and
     /// the service catalog at `/_portico/api/services`. nil (the default) turns the console off.
     public var publicDirectory: String?
+    /// Event-loop threads serving client connections and upstream calls; nil (the default) uses one per core.
+    /// Each client connection, its requests and the upstream calls they make stay on one thread.
+    public var threads: Int?
 
     public init(
         listen: HostAndPort = HostAndPort(host: "127.0.0.1", port: 8080),
@@ -39,7 +42,8 @@ public struct GatewayConfiguration: Sendable {
         routing: RouterOptions = .init(),
         cors: CORSPolicy = .defaults,
         listenerProtocol: ListenerProtocol = .http1,
-        publicDirectory: String? = nil
+        publicDirectory: String? = nil,
+        threads: Int? = nil
     ) {
         self.listen = listen
         self.defaultBackend = defaultBackend
@@ -54,6 +58,7 @@ public struct GatewayConfiguration: Sendable {
         self.cors = cors
         self.listenerProtocol = listenerProtocol
         self.publicDirectory = publicDirectory
+        self.threads = threads
     }
 
     public static var defaults: GatewayConfiguration { .init() }

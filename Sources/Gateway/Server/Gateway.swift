@@ -1,6 +1,7 @@
 import Hummingbird
 import HummingbirdCore
 import HummingbirdHTTP2
+import NIOPosix
 public import Logging
 public import NIOCore
 public import ServiceLifecycle
@@ -37,9 +38,21 @@ public struct Gateway: Service {
     }
 
     public func run() async throws {
+        let eventLoopGroup: MultiThreadedEventLoopGroup
+        if let threads = self.configuration.threads {
+            eventLoopGroup = MultiThreadedEventLoopGroup(numberOfThreads: threads)
+        } else {
+            eventLoopGroup = .singleton
+        }
+        defer {
+            if eventLoopGroup !== MultiThreadedEventLoopGroup.singleton {
+                eventLoopGroup.shutdownGracefully { _ in }
+            }
+        }
         var upstreamConfiguration = UpstreamPool.Configuration.defaults
         upstreamConfiguration.maximumReceiveMessageSize = self.configuration.limits.maxResponseMessageBytes
-        let upstream = UpstreamPool(configuration: upstreamConfiguration, logger: self.logger)
+        let upstream = UpstreamPool(
+            configuration: upstreamConfiguration, eventLoopGroup: eventLoopGroup, logger: self.logger)
         let rest = RESTHandler(
             routes: self.routes,
             binder: RequestBinder(options: self.configuration.binding),
@@ -64,10 +77,17 @@ public struct Gateway: Service {
         }
         let onListening = self.onListening
         let listen = self.configuration.listen
-        let server: HTTPServerBuilder =
+        let server =
             self.configuration.listenerProtocol.isHTTP2
-            ? .plaintextHTTP2()
-            : .http1(additionalChannelHandlers: [ClientConnection.Observer()])
+            ? HTTPServerBuilder { responder in
+                EventLoopBoundChannel(base: HTTP2Channel(responder: responder, configuration: .init()))
+            }
+            : HTTPServerBuilder { responder in
+                EventLoopBoundChannel(
+                    base: HTTP1Channel(
+                        responder: responder,
+                        configuration: .init(additionalChannelHandlers: [ClientConnection.Observer()])))
+            }
         let application = Application(
             responder: GatewayResponder(rest: rest, grpcWeb: grpcWeb, cors: self.configuration.cors, console: console),
             server: server,
@@ -79,6 +99,7 @@ public struct Gateway: Service {
                 let port = channel.localAddress?.port ?? listen.port
                 await onListening(HostAndPort(host: listen.host, port: port))
             },
+            eventLoopGroupProvider: .shared(eventLoopGroup),
             logger: self.logger
         )
         try await withThrowingDiscardingTaskGroup { group in

@@ -6,8 +6,11 @@ import Synchronization
 
 /// The gateway's gRPC client: HTTP/2 connections to upstream servers, shared by all calls.
 ///
-/// Per target (host, port) it keeps up to ``Configuration/maximumConnectionsPerTarget`` connections and
-/// multiplexes calls on them up to each peer's `SETTINGS_MAX_CONCURRENT_STREAMS`. Connections open on demand and
+/// Per target (host, port) and event loop it keeps up to ``Configuration/maximumConnectionsPerTarget`` connections
+/// and multiplexes calls on them up to each peer's `SETTINGS_MAX_CONCURRENT_STREAMS`. A call made on one of the
+/// group's event loops (the gateway runs each client connection's requests on its channel's loop) uses that loop's
+/// connections, so the request, the upstream call and the response never change threads; calls from elsewhere share
+/// the connections of the group's first loop. Connections open on demand and
 /// close after ``Configuration/idleTimeout``; a broken one is dropped and the next call opens a new one. After a
 /// failed connect, calls fail at once with `UNAVAILABLE` until the backoff delay has passed.
 ///
@@ -20,14 +23,28 @@ import Synchronization
 public final class UpstreamPool: Service, Sendable {
     public let configuration: Configuration
 
-    private let eventLoopGroup: any EventLoopGroup
     private let logger: Logger
     private let allocator = ByteBufferAllocator()
     private let state: Mutex<State>
 
+    /// The group's loops, to tell whether the calling thread is one of them.
+    private let loops: [ObjectIdentifier: any EventLoop]
+    private let defaultLoop: any EventLoop
+
     private struct State {
-        var targets: [UpstreamTarget: Target] = [:]
+        var targets: [Shard: Target] = [:]
         var isShutDown = false
+    }
+
+    /// The connections to one target that run on one event loop.
+    private struct Shard: Hashable {
+        let target: UpstreamTarget
+        let loop: ObjectIdentifier
+
+        init(_ target: UpstreamTarget, on loop: any EventLoop) {
+            self.target = target
+            self.loop = ObjectIdentifier(loop)
+        }
     }
 
     private struct Target {
@@ -46,9 +63,19 @@ public final class UpstreamPool: Service, Sendable {
         logger: Logger = Logger(label: "portico.upstream")
     ) {
         self.configuration = configuration
-        self.eventLoopGroup = eventLoopGroup
+        let loops = Array(eventLoopGroup.makeIterator())
+        self.loops = Dictionary(loops.map { (ObjectIdentifier($0), $0) }, uniquingKeysWith: { first, _ in first })
+        self.defaultLoop = loops.first ?? eventLoopGroup.next()
         self.logger = logger
         self.state = Mutex(State())
+    }
+
+    /// The calling thread's event loop when it belongs to the group, else the group's first loop.
+    private var callerLoop: any EventLoop {
+        if let current = MultiThreadedEventLoopGroup.currentEventLoop, let loop = self.loops[ObjectIdentifier(current)] {
+            return loop
+        }
+        return self.defaultLoop
     }
 
     /// Starts a call and returns at once; read the response parts from the returned ``UpstreamCall``.
@@ -111,12 +138,14 @@ public final class UpstreamPool: Service, Sendable {
             deadline = now + TimeAmount(timeout)
         }
 
+        let loop = self.callerLoop
         let reserved: (UpstreamConnectionSet<UpstreamConnection>.Reservation, authority: String)? =
             self.state.withLock { state in
                 guard !state.isShutDown else { return nil }
                 let target = request.target
+                let shard = Shard(target, on: loop)
                 let reservation = state.targets[
-                    target,
+                    shard,
                     default: Target(
                         connections: UpstreamConnectionSet(
                             maximumConnections: self.configuration.maximumConnectionsPerTarget,
@@ -126,14 +155,14 @@ public final class UpstreamPool: Service, Sendable {
                     )
                 ].connections.reserveStream(now: now) {
                     UpstreamConnection(
-                        eventLoop: self.eventLoopGroup.next(),
+                        eventLoop: loop,
                         target: target,
                         pool: self,
                         configuration: self.configuration,
                         logger: self.logger
                     )
                 }
-                return (reservation, state.targets[target]?.authority ?? target.authority)
+                return (reservation, state.targets[shard]?.authority ?? target.authority)
             }
 
         guard let (reservation, authority) = reserved else {
@@ -186,31 +215,31 @@ public final class UpstreamPool: Service, Sendable {
 
 extension UpstreamPool {
     func releaseStreams(on connection: UpstreamConnection, count: Int) {
-        self.state.withLock { $0.targets[connection.target]?.connections.releaseStreams(on: connection, count: count) }
+        self.state.withLock { $0.targets[Shard(connection.target, on: connection.eventLoop)]?.connections.releaseStreams(on: connection, count: count) }
     }
 
     func connectionReady(_ connection: UpstreamConnection) {
-        self.state.withLock { $0.targets[connection.target]?.connections.connectionReady(connection) }
+        self.state.withLock { $0.targets[Shard(connection.target, on: connection.eventLoop)]?.connections.connectionReady(connection) }
     }
 
     func maximumStreamsChanged(on connection: UpstreamConnection, to maximum: Int) {
         self.state.withLock {
-            $0.targets[connection.target]?.connections.maximumStreamsChanged(on: connection, to: maximum)
+            $0.targets[Shard(connection.target, on: connection.eventLoop)]?.connections.maximumStreamsChanged(on: connection, to: maximum)
         }
     }
 
     func connectionGoingAway(_ connection: UpstreamConnection) {
-        self.state.withLock { $0.targets[connection.target]?.connections.connectionGoingAway(connection) }
+        self.state.withLock { $0.targets[Shard(connection.target, on: connection.eventLoop)]?.connections.connectionGoingAway(connection) }
     }
 
     func connectionClosed(_ connection: UpstreamConnection) {
-        self.state.withLock { $0.targets[connection.target]?.connections.remove(connection) }
+        self.state.withLock { $0.targets[Shard(connection.target, on: connection.eventLoop)]?.connections.remove(connection) }
     }
 
     func connectFailed(_ connection: UpstreamConnection, error: String) {
         let random = Double.random(in: 0...1)
         self.state.withLock {
-            $0.targets[connection.target]?.connections.connectFailed(
+            $0.targets[Shard(connection.target, on: connection.eventLoop)]?.connections.connectFailed(
                 connection,
                 error: error,
                 now: .now(),
@@ -221,11 +250,15 @@ extension UpstreamPool {
     }
 
     func removeIfIdle(_ connection: UpstreamConnection) -> Bool {
-        self.state.withLock { $0.targets[connection.target]?.connections.removeIfIdle(connection) ?? true }
+        self.state.withLock { $0.targets[Shard(connection.target, on: connection.eventLoop)]?.connections.removeIfIdle(connection) ?? true }
     }
 
     /// The number of connections (connecting, ready or going away) to `target`; for tests and metrics.
     func connectionCount(to target: UpstreamTarget) -> Int {
-        self.state.withLock { $0.targets[target]?.connections.entries.count ?? 0 }
+        self.state.withLock { state in
+            state.targets.reduce(0) { count, element in
+                count + (element.key.target == target ? element.value.connections.entries.count : 0)
+            }
+        }
     }
 }
