@@ -32,6 +32,7 @@ MAX_REPEAT = 1000
 MAX_DELAY = 60.0
 MAX_EXPAND_COUNT = 10_000
 MAX_EXPAND_INTERVAL = 10.0
+MAX_EXPAND_PADDING = 1 << 20
 MAX_SLEEP = 3600.0
 MAX_REQUEST_SIZE = 16 << 20
 UNKNOWN_DETAIL_TYPE = "demo.hidden.v1.Secret"
@@ -147,7 +148,10 @@ async def serve(host, port, echo_pb2, echo_pb2_grpc):
         async def Expand(self, request, context):
             if not 0 <= request.count <= MAX_EXPAND_COUNT:
                 await invalid_argument(context, "count", f"count must be between 0 and {MAX_EXPAND_COUNT}")
+            if not 0 <= request.pad_to <= MAX_EXPAND_PADDING:
+                await invalid_argument(context, "pad_to", f"pad_to must be between 0 and {MAX_EXPAND_PADDING}")
             count = request.count
+            message = request.message + "." * max(0, request.pad_to - len(request.message.encode()))
             interval = await seconds(context, request.interval, "interval", MAX_EXPAND_INTERVAL)
             fails = request.HasField("fail_after")
             if fails and request.fail_after < 0:
@@ -156,7 +160,7 @@ async def serve(host, port, echo_pb2, echo_pb2_grpc):
                 for index in range(min(request.fail_after, count) if fails else count):
                     if index > 0:
                         await asyncio.sleep(interval)
-                    yield echo_pb2.EchoResponse(message=request.message, index=index)
+                    yield echo_pb2.EchoResponse(message=message, index=index)
             except asyncio.CancelledError:
                 cancelled("Expand")
                 raise

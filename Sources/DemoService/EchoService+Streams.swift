@@ -4,6 +4,8 @@ import SwiftProtobuf
 extension EchoService {
     /// The most responses Expand sends.
     public static let maxExpandCount = 10_000
+    /// The largest Expand `pad_to`.
+    public static let maxExpandPadding = 1 << 20
     /// The longest Expand `interval`.
     public static let maxExpandInterval = Duration.seconds(10)
     /// The most requests Collect accepts in one call.
@@ -16,6 +18,9 @@ extension EchoService {
         let input = request.message
         guard input.count >= 0, input.count <= Self.maxExpandCount else {
             throw RichStatus.invalidArgument(field: "count", "count must be between 0 and \(Self.maxExpandCount)")
+        }
+        guard input.padTo >= 0, input.padTo <= Self.maxExpandPadding else {
+            throw RichStatus.invalidArgument(field: "pad_to", "pad_to must be between 0 and \(Self.maxExpandPadding)")
         }
         let count = Int(input.count)
         let interval: Duration =
@@ -38,6 +43,8 @@ extension EchoService {
             try await self.observingCancellation("Expand", metadata, context) {
                 var response = Echo_V1_EchoResponse()
                 response.message = input.message
+                let padding = Int(input.padTo) - response.message.utf8.count
+                if padding > 0 { response.message += String(repeating: ".", count: padding) }
                 for index in 0..<sendCount {
                     if index > 0 {
                         try await context.sleepOrThrow(for: interval)

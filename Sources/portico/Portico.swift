@@ -9,7 +9,7 @@ struct Portico: AsyncParsableCommand {
             With no subcommand, Portico starts its demo: a gRPC backend in-process and the gateway in front of it \
             on 127.0.0.1:8080. Use `portico serve` to put the gateway in front of your own backend.
             """,
-        subcommands: [DemoCommand.self, ServeCommand.self],
+        subcommands: [DemoCommand.self, ServeCommand.self, DemoBackendCommand.self],
         defaultSubcommand: DemoCommand.self
     )
 }

@@ -423,6 +423,10 @@ public nonisolated struct Echo_V1_ExpandRequest: Sendable {
   /// The message to fail with; a default message is used when empty.
   public var failMessage: String = String()
 
+  /// When positive, each response's message is `message` followed by dots up to this many bytes; at most 1 MiB.
+  /// Large streams for benchmarks (10,000 responses of 100 KiB make a 1 GiB stream) without a large request.
+  public var padTo: Int32 = 0
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -1018,7 +1022,7 @@ nonisolated extension Echo_V1_EchoResponse: SwiftProtobuf.Message, SwiftProtobuf
 
 nonisolated extension Echo_V1_ExpandRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ExpandRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}message\0\u{1}count\0\u{1}interval\0\u{3}fail_after\0\u{3}fail_code\0\u{3}fail_message\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}message\0\u{1}count\0\u{1}interval\0\u{3}fail_after\0\u{3}fail_code\0\u{3}fail_message\0\u{3}pad_to\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1032,6 +1036,7 @@ nonisolated extension Echo_V1_ExpandRequest: SwiftProtobuf.Message, SwiftProtobu
       case 4: try { try decoder.decodeSingularInt32Field(value: &self._failAfter) }()
       case 5: try { try decoder.decodeSingularEnumField(value: &self.failCode) }()
       case 6: try { try decoder.decodeSingularStringField(value: &self.failMessage) }()
+      case 7: try { try decoder.decodeSingularInt32Field(value: &self.padTo) }()
       default: break
       }
     }
@@ -1060,6 +1065,9 @@ nonisolated extension Echo_V1_ExpandRequest: SwiftProtobuf.Message, SwiftProtobu
     if !self.failMessage.isEmpty {
       try visitor.visitSingularStringField(value: self.failMessage, fieldNumber: 6)
     }
+    if self.padTo != 0 {
+      try visitor.visitSingularInt32Field(value: self.padTo, fieldNumber: 7)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1070,6 +1078,7 @@ nonisolated extension Echo_V1_ExpandRequest: SwiftProtobuf.Message, SwiftProtobu
     if lhs._failAfter != rhs._failAfter {return false}
     if lhs.failCode != rhs.failCode {return false}
     if lhs.failMessage != rhs.failMessage {return false}
+    if lhs.padTo != rhs.padTo {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -39,6 +39,12 @@ public final class UpstreamCall: Sendable {
         await self.stream.nextEvent()
     }
 
+    /// The next response part if it has already arrived; nil when none has yet (or after the status). It never
+    /// waits: use it to gather the parts of one read burst before writing them out together.
+    public func nextIfArrived() -> Event? {
+        self.stream.takeArrivedEvent()
+    }
+
     /// Ends the call now with `CANCELLED` and resets the stream; no-op once the status has arrived.
     public func cancel() {
         self.stream.cancel()

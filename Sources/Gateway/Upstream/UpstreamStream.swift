@@ -105,6 +105,14 @@ extension UpstreamStream {
         }
     }
 
+    /// The next response part if it has already arrived, without waiting; nil when none has (or after the status).
+    func takeArrivedEvent() -> UpstreamCall.Event? {
+        let (ready, releaseWindow) = self.inbox.withLock { $0.takeNextEvent() }
+        if releaseWindow { self.connection?.replenishWindow(of: self) }
+        guard case .event(let event) = ready else { return nil }
+        return event
+    }
+
     /// Waits for the whole response of a unary call.
     nonisolated(nonsending) func unaryResponse() async -> UpstreamUnaryResponse {
         if let response = self.inbox.withLock({ $0.takeUnaryResponse() }) {

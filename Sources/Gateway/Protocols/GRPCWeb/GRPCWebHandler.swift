@@ -160,35 +160,32 @@ struct GRPCWebHandler: Sendable {
         let firstMessage = first
         let body = ResponseBody { writer in
             defer { call.cancel() }  // the client went away: reset the upstream stream
-            var next = firstMessage
-            while true {
-                if let message = next {
-                    let frame: [UInt8]
+            var output = CoalescingBodyWriter()
+            var event = firstMessage.map { UpstreamCall.Event.message($0) }
+            if event == nil { event = try await output.next(from: call, writer: &writer) }
+            while let current = event {
+                switch current {
+                case .initialMetadata:
+                    break
+                case .message(let message):
                     do {
-                        frame = try Self.frame(message, method: method, format: format, encoder: encoder)
+                        output.append(try Self.frame(message, method: method, format: format, encoder: encoder))
                     } catch {
                         let status = UpstreamStatus(
                             code: .internal, message: "a response message could not be transcoded: \(error)",
                             origin: .local)
-                        try await writer.write(Self.trailerFrame(status, policy: policy, format: format))
-                        try await writer.finish(nil)
+                        output.append(Self.trailerFrame(status, policy: policy, format: format))
+                        try await output.finish(&writer)
                         return
                     }
-                    try await writer.write(ByteBuffer(bytes: frame))
-                }
-                guard let event = await call.next() else { break }
-                switch event {
-                case .initialMetadata:
-                    next = nil
-                case .message(let message):
-                    next = message
                 case .status(let status):
-                    try await writer.write(Self.trailerFrame(status, policy: policy, format: format))
-                    try await writer.finish(nil)
+                    output.append(Self.trailerFrame(status, policy: policy, format: format))
+                    try await output.finish(&writer)
                     return
                 }
+                event = try await output.next(from: call, writer: &writer)
             }
-            try await writer.finish(nil)
+            try await output.finish(&writer)
         }
         return Response(status: .ok, headers: headers, body: body)
     }
@@ -210,7 +207,7 @@ struct GRPCWebHandler: Sendable {
     }
 
     private static func trailerFrame(_ status: UpstreamStatus, policy: MetadataPolicy, format: GRPCWebFormat)
-        -> ByteBuffer
+        -> [UInt8]
     {
         var metadata: [(name: String, value: String)] = []
         for (name, value, _) in status.trailers where policy.returnsMetadata(name) || name == "grpc-status-details-bin"
@@ -222,7 +219,7 @@ struct GRPCWebHandler: Sendable {
         }
         let frame = GRPCWebFrameEncoder.trailers(
             status: status.code.rawValue, message: status.message, metadata: metadata)
-        return ByteBuffer(bytes: format.isText ? GRPCWebTextEncoder.encode(frame) : frame)
+        return format.isText ? GRPCWebTextEncoder.encode(frame) : frame
     }
 
     private static func addMetadata(_ metadata: HPACKHeaders, policy: MetadataPolicy, to headers: inout HTTPFields) {

@@ -152,16 +152,17 @@ struct RESTHandler: Sendable {
                 firstRendered.type.flatMap { MetadataPolicy.isSafeValue($0) ? $0 : nil } ?? "application/octet-stream"
             let body = ResponseBody { writer in
                 defer { call.cancel() }
-                try await writer.write(ByteBuffer(bytes: firstData))
-                while let event = await call.next() {
+                var output = CoalescingBodyWriter()
+                output.append(firstData)
+                while let event = try await output.next(from: call, writer: &writer) {
                     guard case .message(let message) = event else { continue }
                     if case .raw(_, let data) = try message.withUnsafeReadableBytes({
                         try renderer.render($0, route: route)
                     }) {
-                        try await writer.write(ByteBuffer(bytes: data))
+                        output.append(data)
                     }
                 }
-                try await writer.finish(nil)
+                try await output.finish(&writer)
             }
             return Response(status: .ok, headers: headers, body: body)
         }
@@ -175,46 +176,42 @@ struct RESTHandler: Sendable {
         let firstMessage = first
         let body = ResponseBody { writer in
             defer { call.cancel() }  // a client that went away (write threw) resets the upstream stream
+            var output = CoalescingBodyWriter()
+            output.append(format.opening)
             var count = 0
-            var pending = format.opening
-            var message = firstMessage
-            while true {
-                if let current = message {
+            var event = firstMessage.map { UpstreamCall.Event.message($0) }
+            if event == nil { event = try await output.next(from: call, writer: &writer) }
+            while let current = event {
+                switch current {
+                case .initialMetadata:
+                    break
+                case .message(let message):
                     do {
-                        let rendered = try current.withUnsafeReadableBytes { try renderer.render($0, route: route) }
+                        let rendered = try message.withUnsafeReadableBytes { try renderer.render($0, route: route) }
                         guard case .json(let json) = rendered else { break }
-                        format.appendMessage(json, index: count, to: &pending)
+                        output.withPending { format.appendMessage(json, index: count, to: &$0) }
                         count += 1
                     } catch {
                         let status = statuses.render(
                             code: .internal, message: "a streamed message could not be transcoded: \(error)",
                             details: nil)
-                        try await writer.write(ByteBuffer(bytes: pending + format.error(status, afterMessages: count)))
-                        try await writer.finish(nil)
+                        output.append(format.error(status, afterMessages: count))
+                        try await output.finish(&writer)
                         return
                     }
-                    try await writer.write(ByteBuffer(bytes: pending))
-                    pending = []
-                }
-                guard let event = await call.next() else { break }
-                switch event {
-                case .initialMetadata:
-                    message = nil
-                case .message(let next):
-                    message = next
                 case .status(let status):
                     if status.isOK {
-                        pending += format.closing
+                        output.append(format.closing)
                     } else {
                         let json = statuses.render(code: status.code, message: status.message, details: status.details)
-                        pending += format.error(json, afterMessages: count)
+                        output.append(format.error(json, afterMessages: count))
                     }
-                    try await writer.write(ByteBuffer(bytes: pending))
-                    try await writer.finish(nil)
+                    try await output.finish(&writer)
                     return
                 }
+                event = try await output.next(from: call, writer: &writer)
             }
-            try await writer.finish(nil)
+            try await output.finish(&writer)
         }
         return Response(status: .ok, headers: headers, body: body)
     }
