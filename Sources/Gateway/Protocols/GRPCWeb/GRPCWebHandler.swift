@@ -51,6 +51,16 @@ struct GRPCWebHandler: Sendable {
                 for: method, requested: try RequestMetadata.requestedTimeout(request.headers)),
             body: messages
         )
+        if !method.serverStreaming {
+            let upstream = self.upstream
+            let response: UpstreamUnaryResponse
+            if let connection = context.connection {
+                response = await connection.cancellingOnClose { await upstream.unary(upstreamRequest) }
+            } else {
+                response = await upstream.unary(upstreamRequest)
+            }
+            return self.respond(response, method: method, format: format)
+        }
         let call = self.upstream.call(upstreamRequest)
         if let connection = context.connection {
             return await connection.cancellingOnClose { await self.respond(call, method: method, format: format) }
@@ -134,6 +144,32 @@ struct GRPCWebHandler: Sendable {
         return try decoded.withUnsafeBytes {
             try GRPCWebFrameDecoder.frames(in: $0, maximumMessageSize: maximumMessageSize)
         }
+    }
+
+    /// Answers a unary call in one body: the message frame and the trailer frame (or trailers-only, for a status
+    /// without a message), with a content length rather than chunks.
+    private func respond(_ response: UpstreamUnaryResponse, method: MethodDescriptor, format: GRPCWebFormat) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = format.contentType
+        if let metadata = response.initialMetadata {
+            Self.addMetadata(metadata, policy: self.configuration.metadata, to: &headers)
+        }
+        let policy = self.configuration.metadata
+        guard let message = response.message else {
+            Self.addMetadata(response.status.trailers, policy: policy, to: &headers)
+            Self.addStatus(response.status, to: &headers)
+            return Response(status: .ok, headers: headers, body: ResponseBody())
+        }
+        var body: [UInt8]
+        do {
+            body = try Self.frame(message, method: method, format: format, encoder: self.jsonEncoder)
+            body += Self.trailerFrame(response.status, policy: policy, format: format)
+        } catch {
+            let status = UpstreamStatus(
+                code: .internal, message: "a response message could not be transcoded: \(error)", origin: .local)
+            body = Self.trailerFrame(status, policy: policy, format: format)
+        }
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
     }
 
     /// Reads the call: a status before any message is answered trailers-only; otherwise messages stream as
