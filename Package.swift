@@ -83,8 +83,8 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         // JSON <-> protobuf throughput, Portico against swift-protobuf's generated code (`swift run -c release CodecBenchmark`).
-        // Its Generated/ folder links to the test fixtures' generated code. Allocations per operation are
-        // counted by malloc-interposer (used by this target only).
+        // Its Generated/ folder links to the test fixtures' generated code. Also route matching on 1,000 templates, and
+        // allocations per operation, counted by malloc-interposer (used by this target only).
         .executableTarget(
             name: "CodecBenchmark",
             dependencies: [
