@@ -4,12 +4,13 @@ import Transcoding
 // Route matching on a table of 1,000 `google.api.http` templates: Portico's `Router` (a trie) against trying each
 // template in turn.
 
-/// A route of the table, and a request that must reach it (or miss in a known way).
+/// A route of the table.
 struct RouteSpec {
     var method: String
     var template: String
 }
 
+/// A request, and the route it must reach or the way it must miss.
 struct RoutingRequest {
     enum Outcome: Equatable {
         case route(Int)
