@@ -77,16 +77,25 @@ public struct Gateway: Service {
         }
         let onListening = self.onListening
         let listen = self.configuration.listen
+        let fastPath = UnaryFastPath.Services(
+            rest: rest, grpcWeb: grpcWeb, cors: self.configuration.cors, upstream: upstream)
         let server =
             self.configuration.listenerProtocol.isHTTP2
             ? HTTPServerBuilder { responder in
-                EventLoopBoundChannel(base: HTTP2Channel(responder: responder, configuration: .init()))
+                EventLoopBoundChannel(
+                    base: HTTP2Channel(
+                        responder: responder,
+                        configuration: .init(
+                            streamConfiguration: .init(additionalChannelHandlers: [UnaryFastPath(services: fastPath)])
+                        )))
             }
             : HTTPServerBuilder { responder in
                 EventLoopBoundChannel(
                     base: HTTP1Channel(
                         responder: responder,
-                        configuration: .init(additionalChannelHandlers: [ClientConnection.Observer()])))
+                        configuration: .init(additionalChannelHandlers: [
+                            ClientConnection.Observer(), UnaryFastPath(services: fastPath),
+                        ])))
             }
         let application = Application(
             responder: GatewayResponder(rest: rest, grpcWeb: grpcWeb, cors: self.configuration.cors, console: console),

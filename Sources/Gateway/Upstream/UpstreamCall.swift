@@ -74,3 +74,14 @@ extension UpstreamCall: AsyncSequence {
         AsyncIterator(call: self)
     }
 }
+
+/// A unary call started with a completion handler (``UpstreamPool/unary(_:completion:)``).
+public struct UpstreamUnaryCall: Sendable {
+    let stream: UpstreamStream
+
+    /// Ends the call now with `CANCELLED` (the completion handler gets that status) and resets the stream;
+    /// no-op once the response is complete.
+    public func cancel() {
+        self.stream.cancel()
+    }
+}

@@ -93,6 +93,18 @@ public final class UpstreamPool: Service, Sendable {
         await self.startStream(request, isUnary: true).unaryResponse()
     }
 
+    /// Makes a unary call without a task: `completion` gets the whole response, on the connection's event loop
+    /// (the caller's, when called from one of the pool's loops), or at once for a call that fails before it
+    /// starts. For callers that live on an event loop, such as a channel handler.
+    public func unary(
+        _ request: UpstreamRequest,
+        completion: @escaping @Sendable (UpstreamUnaryResponse) -> Void
+    ) -> UpstreamUnaryCall {
+        let stream = self.startStream(request, isUnary: true)
+        stream.onUnaryResponse(completion)
+        return UpstreamUnaryCall(stream: stream)
+    }
+
     /// Runs until graceful shutdown (or cancellation), then closes every connection. Running calls may finish
     /// during a graceful shutdown; cancelling the task closes connections at once, failing their calls.
     public func run() async throws {

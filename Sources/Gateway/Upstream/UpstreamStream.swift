@@ -137,6 +137,20 @@ extension UpstreamStream {
         }
     }
 
+    /// Calls `completion` with the whole response once it is complete: at once if it already is, else on the
+    /// connection's event loop when it arrives.
+    func onUnaryResponse(_ completion: @escaping @Sendable (UpstreamUnaryResponse) -> Void) {
+        let response = self.inbox.withLock { inbox in
+            let response = inbox.takeUnaryResponse()
+            if response == nil {
+                precondition(inbox.waiter == nil, "an upstream call must be awaited by one task at a time")
+                inbox.waiter = .unaryCallback(completion)
+            }
+            return response
+        }
+        if let response { completion(response) }
+    }
+
     /// Ends the call with CANCELLED and resets the stream, unless it has already ended.
     func cancel() {
         self.connection?.cancel(
@@ -185,6 +199,7 @@ extension UpstreamStream {
             case none
             case nextEvent(UnsafeContinuation<UpstreamCall.Event?, Never>, UpstreamCall.Event?, releaseWindow: Bool)
             case unaryResponse(UnsafeContinuation<UpstreamUnaryResponse, Never>, UpstreamUnaryResponse)
+            case unaryCallback(@Sendable (UpstreamUnaryResponse) -> Void, UpstreamUnaryResponse)
         }
         let wake = self.inbox.withLock { inbox -> Wake in
             switch inbox.waiter {
@@ -206,6 +221,10 @@ extension UpstreamStream {
                 guard let response = inbox.takeUnaryResponse() else { return .none }
                 inbox.waiter = nil
                 return .unaryResponse(continuation, response)
+            case .unaryCallback(let callback):
+                guard let response = inbox.takeUnaryResponse() else { return .none }
+                inbox.waiter = nil
+                return .unaryCallback(callback, response)
             }
         }
         switch wake {
@@ -216,6 +235,8 @@ extension UpstreamStream {
             continuation.resume(returning: event)
         case .unaryResponse(let continuation, let response):
             continuation.resume(returning: response)
+        case .unaryCallback(let callback, let response):
+            callback(response)
         }
     }
 }
@@ -241,6 +262,7 @@ extension UpstreamStream {
         enum Waiter {
             case nextEvent(UnsafeContinuation<UpstreamCall.Event?, Never>)
             case unaryResponse(UnsafeContinuation<UpstreamUnaryResponse, Never>)
+            case unaryCallback(@Sendable (UpstreamUnaryResponse) -> Void)
         }
 
         enum Taken {

@@ -33,24 +33,9 @@ struct GRPCWebHandler: Sendable {
     private func serve(_ request: Request, context: GatewayRequestContext, format: GRPCWebFormat) async throws
         -> Response
     {
-        guard request.method == .post else {
-            throw GatewayError(code: .unimplemented, message: "gRPC-Web calls are POST requests, not \(request.method)")
-        }
-        let path = RESTHandler.splitQuery(request.head.path ?? "/").path
-        guard let method = self.pool.method(grpcPath: String(path)),
-            self.configuration.exposedServices?.contains(method.service.fullName) ?? true
-        else {
-            throw GatewayError(code: .unimplemented, message: "unknown method \(path)")
-        }
-        let messages = try await self.requestMessages(request, method: method, format: format)
-        let upstreamRequest = UpstreamRequest(
-            target: try self.backends.target(for: method.service),
-            path: method.grpcPath,
-            metadata: try RequestMetadata.forward(request.headers, policy: self.configuration.metadata),
-            timeout: self.configuration.deadlines.timeout(
-                for: method, requested: try RequestMetadata.requestedTimeout(request.headers)),
-            body: messages
-        )
+        let method = try self.method(request.method, rawPath: request.head.path ?? "/")
+        let body = try await self.collectBody(request, format: format)
+        let upstreamRequest = try self.upstreamRequest(for: method, format: format, headers: request.headers, body: body)
         if !method.serverStreaming {
             let upstream = self.upstream
             let response: UpstreamUnaryResponse
@@ -59,7 +44,7 @@ struct GRPCWebHandler: Sendable {
             } else {
                 response = await upstream.unary(upstreamRequest)
             }
-            return self.respond(response, method: method, format: format)
+            return self.answer(response, method: method, format: format).response
         }
         let call = self.upstream.call(upstreamRequest)
         if let connection = context.connection {
@@ -68,26 +53,63 @@ struct GRPCWebHandler: Sendable {
         return await self.respond(call, method: method, format: format)
     }
 
-    /// The request's messages, checked: no trailer frame, no compression, one message for a unary or
-    /// server-streaming method.
-    private func requestMessages(
-        _ request: Request,
-        method: MethodDescriptor,
-        format: GRPCWebFormat
-    ) async throws -> UpstreamRequest.Body {
-        let limit = self.configuration.limits.maxRequestBodyBytes
-        let wireLimit = format.isText ? limit / 3 * 4 + 4 : limit
-        let body: ByteBuffer
-        do {
-            body = try await request.body.collect(upTo: wireLimit)
-        } catch let error as HTTPError where error.status == .contentTooLarge {
-            throw GatewayError(
-                code: .resourceExhausted, message: "the request body is larger than the limit of \(limit) bytes")
+    // MARK: Steps (shared with the event-loop fast path)
+
+    /// The method a gRPC-Web request calls: a POST to `/package.Service/Method` of an exposed service.
+    func method(_ httpMethod: HTTPRequest.Method, rawPath: String) throws(GatewayError) -> MethodDescriptor {
+        guard httpMethod == .post else {
+            throw GatewayError(code: .unimplemented, message: "gRPC-Web calls are POST requests, not \(httpMethod)")
         }
+        let path = RESTHandler.splitQuery(rawPath).path
+        guard let method = self.pool.method(grpcPath: String(path)),
+            self.configuration.exposedServices?.contains(method.service.fullName) ?? true
+        else {
+            throw GatewayError(code: .unimplemented, message: "unknown method \(path)")
+        }
+        return method
+    }
+
+    /// The largest body accepted on the wire: the message limit, plus base64's growth for the text flavour.
+    func wireLimit(_ format: GRPCWebFormat) -> Int {
+        let limit = self.configuration.limits.maxRequestBodyBytes
+        return format.isText ? limit / 3 * 4 + 4 : limit
+    }
+
+    private func collectBody(_ request: Request, format: GRPCWebFormat) async throws -> ByteBuffer {
+        do {
+            return try await request.body.collect(upTo: self.wireLimit(format))
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw Self.bodyTooLarge(limit: self.configuration.limits.maxRequestBodyBytes)
+        }
+    }
+
+    static func bodyTooLarge(limit: Int) -> GatewayError {
+        GatewayError(code: .resourceExhausted, message: "the request body is larger than the limit of \(limit) bytes")
+    }
+
+    /// The gRPC request: the body's messages, checked (no trailer frame, no compression, one message for a unary
+    /// or server-streaming method), with metadata and deadline.
+    func upstreamRequest(for method: MethodDescriptor, format: GRPCWebFormat, headers: HTTPFields, body: ByteBuffer)
+        throws(GatewayError) -> UpstreamRequest
+    {
+        UpstreamRequest(
+            target: try self.backends.target(for: method.service),
+            path: method.grpcPath,
+            metadata: try RequestMetadata.forward(headers, policy: self.configuration.metadata),
+            timeout: self.configuration.deadlines.timeout(
+                for: method, requested: try RequestMetadata.requestedTimeout(headers)),
+            body: try self.messages(in: body, method: method, format: format)
+        )
+    }
+
+    private func messages(in body: ByteBuffer, method: MethodDescriptor, format: GRPCWebFormat)
+        throws(GatewayError) -> UpstreamRequest.Body
+    {
+        let limit = self.configuration.limits.maxRequestBodyBytes
         let frames: [GRPCWebFrame]
         do {
             frames = try Self.frames(in: body, isText: format.isText, maximumMessageSize: limit)
-        } catch let error as TranscodingError {
+        } catch {
             throw GatewayError(
                 code: error.code == .tooLarge ? .resourceExhausted : .invalidArgument, message: error.description)
         }
@@ -131,24 +153,29 @@ struct GRPCWebHandler: Sendable {
     }
 
     /// The frames of a request body, base64-decoded first for the text flavour.
-    private static func frames(in body: ByteBuffer, isText: Bool, maximumMessageSize: Int) throws -> [GRPCWebFrame] {
+    private static func frames(in body: ByteBuffer, isText: Bool, maximumMessageSize: Int)
+        throws(TranscodingError) -> [GRPCWebFrame]
+    {
         guard isText else {
-            return try body.withUnsafeReadableBytes {
-                try GRPCWebFrameDecoder.frames(in: $0, maximumMessageSize: maximumMessageSize)
+            return try body.withUnsafeReadableBytes { bytes throws(TranscodingError) in
+                try GRPCWebFrameDecoder.frames(in: bytes, maximumMessageSize: maximumMessageSize)
             }
         }
         var text = GRPCWebTextDecoder()
         var decoded: [UInt8] = []
-        try body.withUnsafeReadableBytes { try text.decode($0, appendingTo: &decoded) }
+        try body.withUnsafeReadableBytes { bytes throws(TranscodingError) in try text.decode(bytes, appendingTo: &decoded) }
         try text.finish()
-        return try decoded.withUnsafeBytes {
-            try GRPCWebFrameDecoder.frames(in: $0, maximumMessageSize: maximumMessageSize)
+        let view = ByteBuffer(bytes: decoded)  // its closure throws typed errors, unlike Array's
+        return try view.withUnsafeReadableBytes { bytes throws(TranscodingError) in
+            try GRPCWebFrameDecoder.frames(in: bytes, maximumMessageSize: maximumMessageSize)
         }
     }
 
     /// Answers a unary call in one body: the message frame and the trailer frame (or trailers-only, for a status
     /// without a message), with a content length rather than chunks.
-    private func respond(_ response: UpstreamUnaryResponse, method: MethodDescriptor, format: GRPCWebFormat) -> Response {
+    func answer(_ response: UpstreamUnaryResponse, method: MethodDescriptor, format: GRPCWebFormat)
+        -> PreparedResponse
+    {
         var headers = HTTPFields()
         headers[.contentType] = format.contentType
         if let metadata = response.initialMetadata {
@@ -158,7 +185,7 @@ struct GRPCWebHandler: Sendable {
         guard let message = response.message else {
             Self.addMetadata(response.status.trailers, policy: policy, to: &headers)
             Self.addStatus(response.status, to: &headers)
-            return Response(status: .ok, headers: headers, body: ResponseBody())
+            return PreparedResponse(status: .ok, headers: headers, body: ByteBuffer())
         }
         var body: [UInt8]
         do {
@@ -169,7 +196,7 @@ struct GRPCWebHandler: Sendable {
                 code: .internal, message: "a response message could not be transcoded: \(error)", origin: .local)
             body = Self.trailerFrame(status, policy: policy, format: format)
         }
-        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+        return PreparedResponse(status: .ok, headers: headers, body: ByteBuffer(bytes: body))
     }
 
     /// Reads the call: a status before any message is answered trailers-only; otherwise messages stream as
@@ -280,10 +307,14 @@ struct GRPCWebHandler: Sendable {
 
     /// An error answered without a body: the status in the HTTP headers.
     static func trailersOnly(code: GRPCStatusCode, message: String, format: GRPCWebFormat) -> Response {
+        Self.trailersOnlyAnswer(code: code, message: message, format: format).response
+    }
+
+    static func trailersOnlyAnswer(code: GRPCStatusCode, message: String, format: GRPCWebFormat) -> PreparedResponse {
         var headers = HTTPFields()
         headers[.contentType] = format.contentType
         headers[Self.grpcStatus] = String(code.rawValue)
         headers[Self.grpcMessage] = GRPCStatusMessage.percentEncode(message)
-        return Response(status: .ok, headers: headers, body: ResponseBody())
+        return PreparedResponse(status: .ok, headers: headers, body: ByteBuffer())
     }
 }

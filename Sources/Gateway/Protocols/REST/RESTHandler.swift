@@ -26,51 +26,14 @@ struct RESTHandler: Sendable {
     }
 
     private func serve(_ request: Request, context: GatewayRequestContext) async throws -> Response {
-        let rawPath = request.head.path ?? "/"
-        let (path, query) = Self.splitQuery(rawPath)
-        let method = request.method.rawValue
-
-        let route: HTTPRoute
-        let bindings: [PathBinding]
-        do {
-            switch try self.routes.match(method: method, path: String(path)) {
-            case .matched(let matched, let matchedBindings):
-                (route, bindings) = (matched, matchedBindings)
-            case .methodNotAllowed(let allowed):
-                throw GatewayError.methodNotAllowed(method: method, path: String(path), allowed: allowed)
-            case .notFound:
-                throw GatewayError.notFound(method: method, path: String(path))
-            }
-        } catch let error as TranscodingError {
-            throw GatewayError(error)
+        let match = try self.match(method: request.method.rawValue, rawPath: request.head.path ?? "/")
+        try self.checkContentType(of: match, headers: request.headers)
+        let body = try await self.collectBody(request, route: match.route)
+        let upstreamRequest = try body.withUnsafeReadableBytes { body throws(GatewayError) in
+            try self.upstreamRequest(for: match, headers: request.headers, body: body)
         }
-
-        let contentType = request.headers[.contentType]
-        if case .none = route.body {
-        } else if !route.takesHTTPBody {
-            try Self.requireJSON(contentType)
-        }
-        let body = try await self.collectBody(request, route: route)
-        let message: [UInt8]
-        do {
-            message = try body.withUnsafeReadableBytes { buffer in
-                try self.binder.bind(
-                    route: route, pathBindings: bindings, query: query, body: buffer, contentType: contentType)
-            }
-        } catch let error as TranscodingError {
-            throw GatewayError(error)
-        }
-
-        let upstreamRequest = UpstreamRequest(
-            target: try self.backends.target(for: route.method.service),
-            path: route.method.grpcPath,
-            metadata: try RequestMetadata.forward(request.headers, policy: self.configuration.metadata),
-            timeout: self.configuration.deadlines.timeout(
-                for: route.method, requested: try RequestMetadata.requestedTimeout(request.headers)),
-            message: ByteBuffer(bytes: message)
-        )
-        if route.method.serverStreaming {
-            return try await self.stream(upstreamRequest, route: route, accept: request.headers[.accept])
+        if match.route.method.serverStreaming {
+            return try await self.stream(upstreamRequest, route: match.route, accept: request.headers[.accept])
         }
         let upstream = self.upstream
         let response: UpstreamUnaryResponse
@@ -79,12 +42,68 @@ struct RESTHandler: Sendable {
         } else {
             response = await upstream.unary(upstreamRequest)
         }
-        return self.unary(response, route: route)
+        return self.answer(response, route: match.route).response
     }
 
-    // MARK: Unary
+    // MARK: Steps (shared with the event-loop fast path)
 
-    private func unary(_ response: UpstreamUnaryResponse, route: HTTPRoute) -> Response {
+    /// A request whose route is known, before its body is read.
+    struct Match {
+        let route: HTTPRoute
+        let bindings: [PathBinding]
+        let query: Substring?
+    }
+
+    /// The route of `method` and `rawPath` (with its query): 404 or 405 when there is none.
+    func match(method: String, rawPath: String) throws(GatewayError) -> Match {
+        let (path, query) = Self.splitQuery(rawPath)
+        let result: RouterMatch<HTTPRoute>
+        do {
+            result = try self.routes.match(method: method, path: String(path))
+        } catch {
+            throw GatewayError(error)
+        }
+        switch result {
+        case .matched(let route, let bindings):
+            return Match(route: route, bindings: bindings, query: query)
+        case .methodNotAllowed(let allowed):
+            throw GatewayError.methodNotAllowed(method: method, path: String(path), allowed: allowed)
+        case .notFound:
+            throw GatewayError.notFound(method: method, path: String(path))
+        }
+    }
+
+    /// A JSON body must say it is JSON (or say nothing); 415 otherwise.
+    func checkContentType(of match: Match, headers: HTTPFields) throws(GatewayError) {
+        if case .none = match.route.body { return }
+        if match.route.takesHTTPBody { return }
+        try Self.requireJSON(headers[.contentType])
+    }
+
+    /// The gRPC request: path, query and body bound into the request message, metadata and deadline.
+    func upstreamRequest(for match: Match, headers: HTTPFields, body: UnsafeRawBufferPointer) throws(GatewayError)
+        -> UpstreamRequest
+    {
+        let message: [UInt8]
+        do {
+            message = try self.binder.bind(
+                route: match.route, pathBindings: match.bindings, query: match.query, body: body,
+                contentType: headers[.contentType])
+        } catch {
+            throw GatewayError(error)
+        }
+        return UpstreamRequest(
+            target: try self.backends.target(for: match.route.method.service),
+            path: match.route.method.grpcPath,
+            metadata: try RequestMetadata.forward(headers, policy: self.configuration.metadata),
+            timeout: self.configuration.deadlines.timeout(
+                for: match.route.method, requested: try RequestMetadata.requestedTimeout(headers)),
+            message: ByteBuffer(bytes: message)
+        )
+    }
+
+    /// The HTTP answer to a unary call: the message as JSON (or raw `HttpBody` bytes), or the error status.
+    func answer(_ response: UpstreamUnaryResponse, route: HTTPRoute) -> PreparedResponse {
         var headers = HTTPFields()
         ResponseMetadata.add(
             response.initialMetadata, prefix: self.configuration.metadata.responseHeaderPrefix,
@@ -93,18 +112,38 @@ struct RESTHandler: Sendable {
             response.status.trailers, prefix: self.configuration.metadata.responseTrailerPrefix,
             policy: self.configuration.metadata, to: &headers)
         guard response.status.isOK, let message = response.message else {
-            return self.errorResponse(GatewayError(response.status), headers: headers)
+            return self.errorAnswer(GatewayError(response.status), headers: headers)
         }
         let rendered: RenderedBody
         do {
             rendered = try message.withUnsafeReadableBytes { try self.renderer.render($0, route: route) }
         } catch {
-            return self.errorResponse(
+            return self.errorAnswer(
                 GatewayError(code: .internal, message: "the backend's response could not be transcoded: \(error)"),
                 headers: headers
             )
         }
-        return Self.response(status: 200, body: rendered, headers: headers)
+        switch rendered {
+        case .json(let json):
+            headers[.contentType] = "application/json"
+            return PreparedResponse(status: .ok, headers: headers, body: ByteBuffer(bytes: json))
+        case .raw(let contentType, let data):
+            headers[.contentType] =
+                contentType.flatMap { MetadataPolicy.isSafeValue($0) ? $0 : nil } ?? "application/octet-stream"
+            return PreparedResponse(status: .ok, headers: headers, body: ByteBuffer(bytes: data))
+        }
+    }
+
+    /// An error as a `google.rpc.Status` JSON body, with its HTTP status and headers.
+    func errorAnswer(_ error: GatewayError, headers: HTTPFields = HTTPFields()) -> PreparedResponse {
+        var headers = headers
+        headers[.contentType] = "application/json"
+        for (name, value) in error.headers {
+            if let fieldName = HTTPField.Name(name) { headers[fieldName] = value }
+        }
+        let body = self.statuses.render(code: error.code, message: error.message, details: error.details)
+        return PreparedResponse(
+            status: HTTPResponse.Status(code: error.httpStatus), headers: headers, body: ByteBuffer(bytes: body))
     }
 
     // MARK: Server streaming
@@ -230,7 +269,7 @@ struct RESTHandler: Sendable {
         }
     }
 
-    private static func requireJSON(_ contentType: String?) throws {
+    private static func requireJSON(_ contentType: String?) throws(GatewayError) {
         guard let contentType else { return }
         let mediaType = RequestMetadata.mediaType(contentType)
         if mediaType == "application/json" || mediaType.hasSuffix("+json") || mediaType.isEmpty { return }
@@ -247,35 +286,6 @@ struct RESTHandler: Sendable {
     }
 
     func errorResponse(_ error: GatewayError, headers: HTTPFields = HTTPFields()) -> Response {
-        var headers = headers
-        headers[.contentType] = "application/json"
-        for (name, value) in error.headers {
-            if let fieldName = HTTPField.Name(name) { headers[fieldName] = value }
-        }
-        let body = self.statuses.render(code: error.code, message: error.message, details: error.details)
-        return Response(
-            status: HTTPResponse.Status(code: error.httpStatus),
-            headers: headers,
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: body))
-        )
-    }
-
-    static func response(status: Int, body: RenderedBody, headers: HTTPFields) -> Response {
-        var headers = headers
-        let bytes: [UInt8]
-        switch body {
-        case .json(let json):
-            headers[.contentType] = "application/json"
-            bytes = json
-        case .raw(let contentType, let data):
-            headers[.contentType] =
-                contentType.flatMap { MetadataPolicy.isSafeValue($0) ? $0 : nil } ?? "application/octet-stream"
-            bytes = data
-        }
-        return Response(
-            status: HTTPResponse.Status(code: status),
-            headers: headers,
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes))
-        )
+        self.errorAnswer(error, headers: headers).response
     }
 }

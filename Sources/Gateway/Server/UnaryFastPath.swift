@@ -1,0 +1,298 @@
+import Foundation
+import Synchronization
+import HTTPTypes
+import NIOCore
+import NIOHTTPTypes
+import Transcoding
+
+/// Answers unary REST and gRPC-Web calls on the connection's event loop, with no task per request: the request
+/// is routed from its head, its body collected, the upstream call started with a completion handler, and the
+/// answer written straight back to the channel.
+///
+/// It sits in each connection's (or HTTP/2 stream's) pipeline just before Hummingbird's async bridge, and
+/// claims only the requests it can answer whole: a route or gRPC-Web method that is unary, from a request whose
+/// head passes every check. Everything else (streams, the console, CORS preflights, errors found in the head,
+/// `Connection: close`) is passed on untouched to the Hummingbird responder, which serves the full protocol.
+/// The work per request is the same either way (the steps are shared with ``RESTHandler`` and
+/// ``GRPCWebHandler``); what this path saves is the async machinery around it, most of a small request's cost.
+///
+/// HTTP/1.1 pipelining keeps its order: requests that arrive while a claimed one is answered wait here, and
+/// while Hummingbird answers a request, the following ones go to it as well until its response has ended.
+final class UnaryFastPath: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+    typealias OutboundIn = HTTPResponsePart
+    typealias OutboundOut = HTTPResponsePart
+
+    /// What the fast path needs of the gateway; one instance shared by every connection (a class, so that a
+    /// request retains it once instead of copying the handlers' fields).
+    final class Services: Sendable {
+        let rest: RESTHandler
+        let grpcWeb: GRPCWebHandler
+        let cors: CORSPolicy
+        let upstream: UpstreamPool
+
+        init(rest: RESTHandler, grpcWeb: GRPCWebHandler, cors: CORSPolicy, upstream: UpstreamPool) {
+            self.rest = rest
+            self.grpcWeb = grpcWeb
+            self.cors = cors
+            self.upstream = upstream
+        }
+    }
+
+    private enum Claim {
+        case rest(RESTHandler.Match)
+        case grpcWeb(MethodDescriptor, GRPCWebFormat)
+    }
+
+    private enum State {
+        case idle
+        /// A claimed request's body is arriving.
+        case collecting(HTTPRequest, Claim, body: ByteBuffer, limit: Int)
+        /// The body was too large and has been answered; the rest of it is dropped.
+        case discarding
+        /// Waiting for the backend.
+        case calling(UpstreamUnaryCall?)
+        /// Hummingbird is answering this many requests.
+        case forwarding(Int)
+    }
+
+    private let services: Services
+    private var state = State.idle
+    /// Parts of pipelined requests that arrived while a claimed request was being answered.
+    private var waiting: CircularBuffer<HTTPRequestPart> = []
+    /// A graceful-shutdown request held back until the claimed request in flight is answered.
+    private var heldQuiesce = false
+    private var inputClosed = false
+
+    init(services: Services) {
+        self.services = services
+    }
+
+    // MARK: Inbound
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        self.receive(self.unwrapInboundIn(data), context: context)
+    }
+
+    private func receive(_ part: HTTPRequestPart, context: ChannelHandlerContext) {
+        switch self.state {
+        case .idle:
+            guard case .head(let head) = part, let claim = self.claim(head) else {
+                if case .head = part { self.state = .forwarding(1) }
+                context.fireChannelRead(self.wrapInboundOut(part))
+                return
+            }
+            let limit =
+                switch claim {
+                case .rest: self.services.rest.configuration.limits.maxRequestBodyBytes
+                case .grpcWeb(_, let format): self.services.grpcWeb.wireLimit(format)
+                }
+            self.state = .collecting(head, claim, body: ByteBuffer(), limit: limit)
+        case .collecting(let head, let claim, var body, let limit):
+            switch part {
+            case .head:
+                preconditionFailure("a request head arrived inside a request body")
+            case .body(let chunk):
+                guard body.readableBytes + chunk.readableBytes <= limit else {
+                    self.state = .discarding
+                    self.write(self.tooLarge(claim), for: head, context: context, thenIdle: false)
+                    return
+                }
+                if body.readableBytes == 0 {
+                    body = chunk
+                } else {
+                    body.writeImmutableBuffer(chunk)
+                }
+                self.state = .collecting(head, claim, body: body, limit: limit)
+            case .end:
+                self.call(head, claim, body: body, context: context)
+            }
+        case .discarding:
+            if case .end = part { self.becomeIdle(context: context) }
+        case .calling:
+            self.waiting.append(part)
+        case .forwarding(let count):
+            if case .head = part { self.state = .forwarding(count + 1) }
+            context.fireChannelRead(self.wrapInboundOut(part))
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is ChannelShouldQuiesceEvent, self.isAnswering {
+            self.heldQuiesce = true
+            return
+        }
+        if case .some(.inputClosed) = event as? ChannelEvent {
+            self.inputClosed = true
+            if case .calling(let call) = self.state { call?.cancel() }  // the client gave up on the request
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if case .calling(let call) = self.state { call?.cancel() }
+        context.fireChannelInactive()
+    }
+
+    // MARK: Outbound (Hummingbird's responses)
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        if case .end = self.unwrapOutboundIn(data), case .forwarding(let count) = self.state {
+            self.state = count > 1 ? .forwarding(count - 1) : .idle
+        }
+        context.write(data, promise: promise)
+    }
+
+    // MARK: Claiming
+
+    /// Whether a part can be taken now rather than wait: no claimed call is waiting for its backend.
+    private var isAccepting: Bool {
+        if case .calling = self.state { return false }
+        return true
+    }
+
+    private var isAnswering: Bool {
+        switch self.state {
+        case .collecting, .discarding, .calling: true
+        case .idle, .forwarding: false
+        }
+    }
+
+    /// The claim on a request this path can answer whole, or nil to leave it to Hummingbird.
+    private func claim(_ head: HTTPRequest) -> Claim? {
+        guard let rawPath = head.path, head.method != .head, head.method != .options,
+            head.headerFields[.connection]?.lowercased() != "close", head.headerFields[.expect] == nil
+        else { return nil }
+        let headers = head.headerFields
+        if let contentType = headers[.contentType], var format = GRPCWebFormat(contentType: contentType) {
+            guard let method = try? self.services.grpcWeb.method(head.method, rawPath: rawPath),
+                !method.serverStreaming
+            else { return nil }
+            if let accept = headers[.accept], accept.contains("application/grpc-web-text") { format.isText = true }
+            return .grpcWeb(method, format)
+        }
+        guard let match = try? self.services.rest.match(method: head.method.rawValue, rawPath: rawPath),
+            !match.route.method.serverStreaming, !match.route.method.clientStreaming,
+            (try? self.services.rest.checkContentType(of: match, headers: headers)) != nil
+        else { return nil }
+        return .rest(match)
+    }
+
+    // MARK: Calling
+
+    private func call(_ head: HTTPRequest, _ claim: Claim, body: ByteBuffer, context: ChannelHandlerContext) {
+        let request: UpstreamRequest
+        do {
+            switch claim {
+            case .rest(let match):
+                request = try body.withUnsafeReadableBytes { bytes throws(GatewayError) in
+                    try self.services.rest.upstreamRequest(for: match, headers: head.headerFields, body: bytes)
+                }
+            case .grpcWeb(let method, let format):
+                request = try self.services.grpcWeb.upstreamRequest(
+                    for: method, format: format, headers: head.headerFields, body: body)
+            }
+        } catch {
+            self.write(self.failure(error, claim), for: head, context: context, thenIdle: true)
+            return
+        }
+        self.state = .calling(nil)
+        let eventLoop = context.eventLoop
+        let loopBound = NIOLoopBound((self, context), eventLoop: eventLoop)
+        let services = self.services
+        let call = self.services.upstream.unary(request) { response in
+            let answer: PreparedResponse
+            switch claim {
+            case .rest(let match): answer = services.rest.answer(response, route: match.route)
+            case .grpcWeb(let method, let format): answer = services.grpcWeb.answer(response, method: method, format: format)
+            }
+            if eventLoop.inEventLoop {
+                let (handler, context) = loopBound.value
+                handler.write(answer, for: head, context: context, thenIdle: true)
+            } else {
+                eventLoop.execute {
+                    let (handler, context) = loopBound.value
+                    handler.write(answer, for: head, context: context, thenIdle: true)
+                }
+            }
+        }
+        if case .calling = self.state { self.state = .calling(call) }
+    }
+
+    private func failure(_ error: GatewayError, _ claim: Claim) -> PreparedResponse {
+        switch claim {
+        case .rest: self.services.rest.errorAnswer(error)
+        case .grpcWeb(_, let format):
+            GRPCWebHandler.trailersOnlyAnswer(code: error.code, message: error.message, format: format)
+        }
+    }
+
+    private func tooLarge(_ claim: Claim) -> PreparedResponse {
+        let limit = self.services.rest.configuration.limits.maxRequestBodyBytes
+        switch claim {
+        case .rest: return self.failure(GatewayError.bodyTooLarge(limit: limit), claim)
+        case .grpcWeb: return self.failure(GRPCWebHandler.bodyTooLarge(limit: limit), claim)
+        }
+    }
+
+    // MARK: Answering
+
+    private func write(_ answer: PreparedResponse, for head: HTTPRequest, context: ChannelHandlerContext, thenIdle: Bool) {
+        guard context.channel.isActive else { return }
+        var headers = answer.headers
+        headers[.contentLength] = String(answer.body.readableBytes)
+        headers[.date] = HTTPDate.now
+        if !self.services.cors.allowedOrigins.isEmpty, let origin = head.headerFields[.origin] {
+            self.services.cors.addResponseHeaders(origin: origin, to: &headers)
+        }
+        context.write(self.wrapOutboundOut(.head(HTTPResponse(status: answer.status, headerFields: headers))), promise: nil)
+        if answer.body.readableBytes > 0 {
+            context.write(self.wrapOutboundOut(.body(answer.body)), promise: nil)
+        }
+        context.writeAndFlush(self.wrapOutboundOut(.end(nil)), promise: nil)
+        if thenIdle { self.becomeIdle(context: context) }
+    }
+
+    /// The claimed request is answered: hand over a held shutdown, then take the requests that waited.
+    private func becomeIdle(context: ChannelHandlerContext) {
+        self.state = .idle
+        if self.heldQuiesce {
+            self.heldQuiesce = false
+            context.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
+        }
+        let replayed = !self.waiting.isEmpty
+        while self.isAccepting, let part = self.waiting.popFirst() {
+            self.receive(part, context: context)
+        }
+        // Hummingbird's async bridge hands reads to its task at the end of a read burst; this replay is one.
+        if replayed { context.fireChannelReadComplete() }
+        if self.waiting.isEmpty, self.inputClosed, case .idle = self.state {
+            context.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
+        }
+    }
+}
+
+/// The `Date` header value, formatted once per second.
+enum HTTPDate {
+    private static let cache = Mutex((second: 0, value: ""))
+
+    static var now: String {
+        let second = time(nil)
+        return Self.cache.withLock { cache in
+            if cache.second != second { cache = (second, Self.format(second)) }
+            return cache.value
+        }
+    }
+
+    private static func format(_ seconds: Int) -> String {
+        var time = time_t(seconds)
+        var parts = tm()
+        gmtime_r(&time, &parts)
+        let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(days[Int(parts.tm_wday)]), \(two(parts.tm_mday)) \(months[Int(parts.tm_mon)]) \(parts.tm_year + 1900) "
+            + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)) GMT"
+    }
+}

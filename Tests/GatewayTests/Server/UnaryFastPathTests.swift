@@ -1,0 +1,80 @@
+import Foundation
+import Gateway
+import Testing
+
+/// The event-loop fast path answers unary calls itself and leaves everything else to Hummingbird; on one
+/// HTTP/1.1 connection the two must still answer pipelined requests in order.
+@Suite("Unary fast path: pipelining and limits on one connection")
+struct UnaryFastPathTests {
+    /// The position of each needle in `text`, in the order given; nil for a needle not found after the previous one.
+    static func positions(of needles: [String], in text: String) -> [String.Index?] {
+        var from = text.startIndex
+        return needles.map { needle in
+            guard let range = text.range(of: needle, range: from..<text.endIndex) else { return nil }
+            from = range.upperBound
+            return range.lowerBound
+        }
+    }
+
+    @Test("pipelined requests answered by the fast path and by Hummingbird come back in order")
+    func pipelinedMix() async throws {
+        try await TestGateway.withDemo { gateway, _ in
+            let port = try #require(URL(string: gateway.baseURL)?.port)
+            let post = #"{"message": "three"}"#
+            let requests = [
+                "GET /v1/echo/one HTTP/1.1\r\nHost: x\r\n\r\n",  // unary: fast path
+                "GET /v1/echo/two:expand?count=2 HTTP/1.1\r\nHost: x\r\n\r\n",  // server stream: Hummingbird
+                "POST /v1/echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: \(post.utf8.count)\r\n\r\n\(post)",  // unary with a body: fast path
+                "GET /v1/nowhere HTTP/1.1\r\nHost: x\r\n\r\n",  // no route: Hummingbird's 404
+                "GET /v1/echo/four HTTP/1.1\r\nHost: x\r\n\r\n",  // fast path again
+                "GET /v1/echo/five HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",  // closing: Hummingbird
+            ]
+            let response = try await RawHTTP.exchange(port: port, request: requests.joined())
+            let statusLines = response.components(separatedBy: "HTTP/1.1 ").dropFirst().map { $0.prefix(3) }
+            #expect(statusLines == ["200", "200", "200", "404", "200", "200"], "\(response)")
+            let order = Self.positions(
+                of: [#""message":"one""#, #""message":"two""#, #""message":"three""#, "no route", #""message":"four""#,
+                    #""message":"five""#],
+                in: response)
+            #expect(order.allSatisfy { $0 != nil }, "\(response)")
+        }
+    }
+
+    @Test("a body over the limit is answered 413 at once, its rest is dropped, and the connection goes on")
+    func bodyOverLimit() async throws {
+        try await TestGateway.withDemo { configuration in
+            configuration.limits.maxRequestBodyBytes = 100
+        } _: { gateway, _ in
+            let port = try #require(URL(string: gateway.baseURL)?.port)
+            let big = #"{"message": "\#(String(repeating: "x", count: 300))"}"#
+            let request =
+                "POST /v1/echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                + "Content-Length: \(big.utf8.count)\r\n\r\n\(big)"
+                + "GET /v1/echo/after HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+            let response = try await RawHTTP.exchange(port: port, request: request)
+            let statusLines = response.components(separatedBy: "HTTP/1.1 ").dropFirst().map { $0.prefix(3) }
+            #expect(statusLines == ["413", "200"], "\(response)")
+            #expect(response.contains("larger than the limit of 100 bytes"), "\(response)")
+            #expect(response.contains(#""message":"after""#), "\(response)")
+        }
+    }
+
+    @Test("a gRPC-Web call and a REST call pipelined behind a stream keep their order")
+    func grpcWebBehindStream() async throws {
+        try await TestGateway.withDemo { gateway, _ in
+            let port = try #require(URL(string: gateway.baseURL)?.port)
+            // echo.v1.EchoRequest{message: "web"}, framed: flag 0, length 5, field 1 (0x0A) of 3 bytes.
+            let frame = "\u{0}\u{0}\u{0}\u{0}\u{5}\u{A}\u{3}web"
+            let request =
+                "GET /v1/echo/first:expand?count=3 HTTP/1.1\r\nHost: x\r\n\r\n"
+                + "POST /echo.v1.EchoService/Echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/grpc-web+proto\r\n"
+                + "Content-Length: \(frame.utf8.count)\r\n\r\n\(frame)"
+                + "GET /v1/echo/last HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+            let response = try await RawHTTP.exchange(port: port, request: request)
+            let order = Self.positions(
+                of: [#""message":"first""#, "grpc-status: 0", #""message":"last""#], in: response)
+            #expect(order.allSatisfy { $0 != nil }, "\(response)")
+        }
+    }
+}
