@@ -15,6 +15,8 @@ Cases (--cases picks some, comma-separated):
   stream-10k    a server stream of 10,000 small messages as a JSON array (Portico's demo backend, which streams)
   post-1mib     POST /v1/echo with a 1 MiB JSON body (Go echo backend)
   backpressure  a large server stream to a client reading at 1 MB/s: Portico's RSS every second (Portico only)
+  allocations   malloc calls per request of Portico's unary cases, counted with a perf uprobe on libc's malloc
+                (needs root and perf; Portico only)
 
 Envoy runs with --concurrency 1 and Portico with --threads 1: one event-loop thread each. Run it through
 Benchmarks/run-e2e.sh, which sets up the kit and builds Portico first.
@@ -215,6 +217,46 @@ def backpressure(pid, megabytes, rate):
     return max(samples, default=0)
 
 
+LIBC = "/lib/x86_64-linux-gnu/libc.so.6"
+
+
+def allocations(pid, unary_cases, seconds=3):
+    """malloc calls per request: a perf uprobe counts the process's mallocs while wrk sends one case's requests."""
+    probe = subprocess.run(["perf", "probe", "-x", LIBC, "--add", "malloc"], capture_output=True, text=True)
+    if probe.returncode != 0 and "already exists" not in probe.stderr:
+        print(f"\n== allocations: skipped, perf probe failed: {probe.stderr.strip()[-300:]}")
+        return
+    print("\n== allocations: malloc calls per request in Portico (perf uprobe on libc malloc, wrk 10 connections)")
+    for case in unary_cases:
+        lua = os.path.join(tempfile.mkdtemp(prefix="portico-alloc-"), "request.lua")
+        with open(lua, "w") as f:
+            f.write(f"wrk.method = {json.dumps(case.method)}\n")
+            if case.content_type:
+                f.write(f"wrk.headers['Content-Type'] = {json.dumps(case.content_type)}\n")
+            for header in case.headers:
+                name, value = header.split(": ", 1)
+                f.write(f"wrk.headers[{json.dumps(name)}] = {json.dumps(value)}\n")
+            if case.body:
+                f.write(f"local f = io.open({json.dumps(case.body)}, 'rb'); wrk.body = f:read('*a'); f:close()\n")
+        url = f"http://127.0.0.1:{PORTICO_H1}{case.path}"
+        subprocess.run(["wrk", "-t1", "-c10", "-d1s", "-s", lua, url], stdout=subprocess.DEVNULL)
+        with tempfile.NamedTemporaryFile(mode="r", suffix=".csv") as out:
+            stat = subprocess.Popen(["perf", "stat", "-x", ",", "-e", "probe_libc:malloc", "-p", str(pid), "-o",
+                                     out.name, "--", "sleep", str(seconds + 1)])
+            time.sleep(0.5)
+            load = subprocess.run(["wrk", "-t1", "-c10", f"-d{seconds}s", "-s", lua, url], capture_output=True,
+                                  text=True).stdout
+            stat.wait()
+            mallocs = next((int(line.split(",")[0]) for line in out.read().splitlines()
+                            if "probe_libc:malloc" in line and line.split(",")[0].isdigit()), None)
+        requests = next((int(line.split()[0]) for line in load.splitlines() if "requests in" in line), 0)
+        if mallocs is None or not requests:
+            print(f"  {case.name:14s} no count")
+            continue
+        print(f"  {case.name:14s} {mallocs / requests:7.1f} mallocs/request ({mallocs} over {requests} requests; "
+              "idle time's few included)")
+
+
 # ----------------------------------------------------------------- main
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -281,6 +323,10 @@ def main():
                 extra.stop()
         if results:
             print_table(results, idle_rss)
+
+        if "allocations" in wanted:
+            unary = [case for case in cases(bodies) if case.name in ("rest-get", "rest-post-1k", "grpc-web-1k")]
+            allocations(pids["portico"], unary)
 
         if "backpressure" in wanted:
             extra = Processes()

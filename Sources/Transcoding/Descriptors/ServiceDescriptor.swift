@@ -13,7 +13,11 @@ public final class ServiceDescriptor: @unchecked Sendable {
         self.fileName = fileName
         self.methods = methods
         self.comments = comments
-        for method in methods { method.service = self }
+        for method in methods {
+            method.service = self
+            method.fullName = "\(fullName).\(method.name)"
+            method.grpcPath = "/\(fullName)/\(method.name)"
+        }
     }
 }
 
@@ -47,8 +51,8 @@ public final class MethodDescriptor: @unchecked Sendable {
         self.comments = comments
     }
 
-    /// The gRPC request path, `/library.v1.LibraryService/GetBook`.
-    public var grpcPath: String { "/\(self.service.fullName)/\(self.name)" }
-    /// The full name, `library.v1.LibraryService.GetBook`.
-    public var fullName: String { "\(self.service.fullName).\(self.name)" }
+    /// The gRPC request path, `/library.v1.LibraryService/GetBook`; set with ``service``, computed once.
+    public internal(set) var grpcPath = ""
+    /// The full name, `library.v1.LibraryService.GetBook`; set with ``service``, computed once.
+    public internal(set) var fullName = ""
 }

@@ -10,13 +10,26 @@ import Transcoding
 /// Binary protobuf requests are forwarded as received: a gRPC-Web message frame is a gRPC message frame.
 /// Errors found before the backend answers are sent trailers-only: HTTP 200 with `grpc-status` and
 /// `grpc-message` headers and no body, as the protocol specifies.
-struct GRPCWebHandler: Sendable {
+/// A class for the same reason as ``RESTHandler``.
+final class GRPCWebHandler: Sendable {
     let pool: DescriptorPool
     let upstream: UpstreamPool
     let backends: BackendDirectory
     let configuration: GatewayConfiguration
     let jsonDecoder: JSONToProtobuf
     let jsonEncoder: ProtobufToJSON
+
+    init(
+        pool: DescriptorPool, upstream: UpstreamPool, backends: BackendDirectory,
+        configuration: GatewayConfiguration, jsonDecoder: JSONToProtobuf, jsonEncoder: ProtobufToJSON
+    ) {
+        self.pool = pool
+        self.upstream = upstream
+        self.backends = backends
+        self.configuration = configuration
+        self.jsonDecoder = jsonDecoder
+        self.jsonEncoder = jsonEncoder
+    }
 
     func handle(_ request: Request, context: GatewayRequestContext, format: GRPCWebFormat) async -> Response {
         var format = format

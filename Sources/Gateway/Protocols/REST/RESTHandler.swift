@@ -6,7 +6,8 @@ import Transcoding
 
 /// Serves REST/JSON calls: matches the `google.api.http` route, binds path, query and body into the request
 /// message, calls the backend, and answers with JSON (or the raw bytes of a `google.api.HttpBody`).
-struct RESTHandler: Sendable {
+/// A class: every request borrows it, where a struct of this many fields would be copied (and retained) per use.
+final class RESTHandler: Sendable {
     let routes: HTTPRouteTable
     let binder: RequestBinder
     let renderer: ResponseRenderer
@@ -14,6 +15,19 @@ struct RESTHandler: Sendable {
     let upstream: UpstreamPool
     let backends: BackendDirectory
     let configuration: GatewayConfiguration
+
+    init(
+        routes: HTTPRouteTable, binder: RequestBinder, renderer: ResponseRenderer, statuses: StatusRenderer,
+        upstream: UpstreamPool, backends: BackendDirectory, configuration: GatewayConfiguration
+    ) {
+        self.routes = routes
+        self.binder = binder
+        self.renderer = renderer
+        self.statuses = statuses
+        self.upstream = upstream
+        self.backends = backends
+        self.configuration = configuration
+    }
 
     func handle(_ request: Request, context: GatewayRequestContext) async -> Response {
         do {
