@@ -105,7 +105,20 @@ extension JSONMessageDecoder {
     /// Throws if two of the keys recorded since `base` are equal.
     mutating func rejectDuplicateMapKeys(from base: Int) throws(TranscodingError) {
         guard self.mapKeys.count - base > 1 else { return }
-        self.mapKeys[base...].sort { $0.identity < $1.identity }
+        if self.mapKeys.count - base <= 16 {
+            // Most maps are small: an insertion sort, where the standard sort would allocate a merge buffer.
+            for index in (base + 1)..<self.mapKeys.count {
+                let record = self.mapKeys[index]
+                var slot = index
+                while slot > base && self.mapKeys[slot - 1].identity > record.identity {
+                    self.mapKeys[slot] = self.mapKeys[slot - 1]
+                    slot -= 1
+                }
+                self.mapKeys[slot] = record
+            }
+        } else {
+            self.mapKeys[base...].sort { $0.identity < $1.identity }
+        }
         var runStart = base
         while runStart < self.mapKeys.count {
             var runEnd = runStart + 1
