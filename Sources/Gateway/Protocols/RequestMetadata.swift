@@ -46,8 +46,16 @@ enum RequestMetadata {
 
     /// The media type of a `Content-Type` value, lower-cased, without parameters.
     static func mediaType(_ contentType: String) -> String {
-        let type = contentType.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-        return String(type.filter { $0 != " " && $0 != "\t" }).lowercased()
+        var type = contentType.utf8[...]
+        if let semicolon = type.firstIndex(of: UInt8(ascii: ";")) { type = type[..<semicolon] }
+        func isBlankOrUpper(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || (0x41...0x5A).contains(byte) }
+        guard type.contains(where: isBlankOrUpper) else { return String(Substring(type)) }  // the usual case
+        var folded: [UInt8] = []
+        folded.reserveCapacity(type.count)
+        for byte in type where byte != 0x20 && byte != 0x09 {
+            folded.append((0x41...0x5A).contains(byte) ? byte | 0x20 : byte)
+        }
+        return String(decoding: folded, as: UTF8.self)
     }
 }
 

@@ -23,6 +23,11 @@ struct GRPCWebFormat: Hashable, Sendable {
 
     /// The response content type: the request's flavour, named in full.
     var contentType: String {
-        "application/grpc-web" + (self.isText ? "-text" : "") + (self.isJSON ? "+json" : "+proto")
+        switch (self.isText, self.isJSON) {
+        case (false, false): "application/grpc-web+proto"
+        case (false, true): "application/grpc-web+json"
+        case (true, false): "application/grpc-web-text+proto"
+        case (true, true): "application/grpc-web-text+json"
+        }
     }
 }
