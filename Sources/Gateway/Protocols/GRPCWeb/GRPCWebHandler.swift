@@ -200,10 +200,21 @@ final class GRPCWebHandler: Sendable {
             Self.addStatus(response.status, to: &headers)
             return PreparedResponse(status: .ok, headers: headers, body: ByteBuffer())
         }
+        let trailer = Self.trailerFrame(response.status, policy: policy, format: format)
+        if !format.isText && !format.isJSON {
+            // Binary protobuf: the received message bytes go out as they are, behind their 5-byte prefix.
+            var body = ByteBuffer()
+            body.reserveCapacity(GRPCWebFrame.headerSize + message.readableBytes + trailer.count)
+            body.writeInteger(UInt8(0))
+            body.writeInteger(UInt32(message.readableBytes))
+            body.writeImmutableBuffer(message)
+            body.writeBytes(trailer)
+            return PreparedResponse(status: .ok, headers: headers, body: body)
+        }
         var body: [UInt8]
         do {
             body = try Self.frame(message, method: method, format: format, encoder: self.jsonEncoder)
-            body += Self.trailerFrame(response.status, policy: policy, format: format)
+            body += trailer
         } catch {
             let status = UpstreamStatus(
                 code: .internal, message: "a response message could not be transcoded: \(error)", origin: .local)
