@@ -288,15 +288,18 @@ def main():
     procs = Processes()
     try:
         serve = [PORTICO, "serve", "--log-level", "warning", "--threads", "1"]
-        procs.start("backend", [os.path.join(GO_BIN, "backend"), "-listen", f"127.0.0.1:{GO_BACKEND}"], GO_BACKEND)
         procs.start("demo-backend", [PORTICO, "demo-backend", "--listen", f"127.0.0.1:{DEMO_BACKEND}"], DEMO_BACKEND)
-        procs.start("grpcgw", [os.path.join(GO_BIN, "gateway"), "-listen", f"127.0.0.1:{GRPCGW}", "-backend",
-                               f"127.0.0.1:{GO_BACKEND}"], GRPCGW)
-        procs.start("portico", serve + ["--descriptor-set", echo_pb, "--backend", f"127.0.0.1:{GO_BACKEND}",
-                                        "--listen", f"127.0.0.1:{PORTICO_H1}"], PORTICO_H1)
-        procs.start_envoy("envoy", echo_pb, "bench.v1.Echo", ENVOY, GO_BACKEND)
-        pids = dict(procs.pids)
-        idle_rss = {name: rss_mib(pids[name]) for name in ("envoy", "grpcgw", "portico")}
+        pids, idle_rss = {}, {}
+        if wanted - {"backpressure"}:  # the gateways side by side, in front of the Go echo backend
+            procs.start("backend", [os.path.join(GO_BIN, "backend"), "-listen", f"127.0.0.1:{GO_BACKEND}"],
+                        GO_BACKEND)
+            procs.start("grpcgw", [os.path.join(GO_BIN, "gateway"), "-listen", f"127.0.0.1:{GRPCGW}", "-backend",
+                                   f"127.0.0.1:{GO_BACKEND}"], GRPCGW)
+            procs.start("portico", serve + ["--descriptor-set", echo_pb, "--backend", f"127.0.0.1:{GO_BACKEND}",
+                                            "--listen", f"127.0.0.1:{PORTICO_H1}"], PORTICO_H1)
+            procs.start_envoy("envoy", echo_pb, "bench.v1.Echo", ENVOY, GO_BACKEND)
+            pids = dict(procs.pids)
+            idle_rss = {name: rss_mib(pids[name]) for name in ("envoy", "grpcgw", "portico")}
 
         results = []
         for case in cases(bodies):
