@@ -334,7 +334,9 @@ def main():
         if "backpressure" in wanted:
             extra = Processes()
             try:
-                pid = extra.start("portico", serve + ["--descriptor-set", demo_pb, "--backend",
+                # A 1 GiB stream at 1 MB/s takes about 18 minutes: longer than the default deadline (30 s).
+                pid = extra.start("portico", serve + ["--default-timeout", "3600", "--max-timeout", "3600",
+                                                      "--descriptor-set", demo_pb, "--backend",
                                                       f"127.0.0.1:{DEMO_BACKEND}", "--listen",
                                                       f"127.0.0.1:{PORTICO_DEMO}"], PORTICO_DEMO)
                 backpressure(pid, a.backpressure_mib, a.backpressure_rate)
