@@ -38,17 +38,21 @@ public struct Gateway: Service {
     }
 
     public func run() async throws {
-        let eventLoopGroup: MultiThreadedEventLoopGroup
-        if let threads = self.configuration.threads {
-            eventLoopGroup = MultiThreadedEventLoopGroup(numberOfThreads: threads)
-        } else {
-            eventLoopGroup = .singleton
+        guard let threads = self.configuration.threads else {
+            return try await self.run(on: .singleton)
         }
-        defer {
-            if eventLoopGroup !== MultiThreadedEventLoopGroup.singleton {
-                eventLoopGroup.shutdownGracefully { _ in }
-            }
+        let eventLoopGroup = MultiThreadedEventLoopGroup(numberOfThreads: threads)
+        do {
+            try await self.run(on: eventLoopGroup)
+        } catch {
+            try? await eventLoopGroup.shutdownGracefully()
+            throw error
         }
+        try await eventLoopGroup.shutdownGracefully()
+    }
+
+    /// Serves with every connection, client and upstream, on `eventLoopGroup`.
+    private func run(on eventLoopGroup: MultiThreadedEventLoopGroup) async throws {
         var upstreamConfiguration = UpstreamPool.Configuration.defaults
         upstreamConfiguration.maximumReceiveMessageSize = self.configuration.limits.maxResponseMessageBytes
         let upstream = UpstreamPool(
