@@ -15,3 +15,11 @@ public struct GatewayRequestContext: RequestContext {
     /// answers 413 with a JSON status; this outer bound only stops runaway uploads.
     public var maxUploadSize: Int { Int.max }
 }
+
+extension GatewayRequestContext {
+    /// Makes a unary call that is cancelled if the client goes away before it completes.
+    func unary(_ request: UpstreamRequest, on upstream: UpstreamPool) async -> UpstreamUnaryResponse {
+        guard let connection = self.connection else { return await upstream.unary(request) }
+        return await connection.cancellingOnClose { await upstream.unary(request) }
+    }
+}

@@ -50,13 +50,7 @@ final class GRPCWebHandler: Sendable {
         let body = try await self.collectBody(request, format: format)
         let upstreamRequest = try self.upstreamRequest(for: method, format: format, headers: request.headers, body: body)
         if !method.serverStreaming {
-            let upstream = self.upstream
-            let response: UpstreamUnaryResponse
-            if let connection = context.connection {
-                response = await connection.cancellingOnClose { await upstream.unary(upstreamRequest) }
-            } else {
-                response = await upstream.unary(upstreamRequest)
-            }
+            let response = await context.unary(upstreamRequest, on: self.upstream)
             return self.answer(response, method: method, format: format).response
         }
         let call = self.upstream.call(upstreamRequest)

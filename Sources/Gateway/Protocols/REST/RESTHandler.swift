@@ -49,13 +49,7 @@ final class RESTHandler: Sendable {
         if match.route.method.serverStreaming {
             return try await self.stream(upstreamRequest, route: match.route, accept: request.headers[.accept])
         }
-        let upstream = self.upstream
-        let response: UpstreamUnaryResponse
-        if let connection = context.connection {
-            response = await connection.cancellingOnClose { await upstream.unary(upstreamRequest) }
-        } else {
-            response = await upstream.unary(upstreamRequest)
-        }
+        let response = await context.unary(upstreamRequest, on: self.upstream)
         return self.answer(response, route: match.route).response
     }
 
