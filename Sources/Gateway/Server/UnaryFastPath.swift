@@ -45,25 +45,10 @@ final class UnaryFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         case grpcWeb(MethodDescriptor, GRPCWebFormat)
     }
 
-    private enum State {
-        case idle
-        /// A claimed request's body is arriving.
-        case collecting(HTTPRequest, Claim, body: ByteBuffer, limit: Int)
-        /// The body was too large and has been answered; the rest of it is dropped.
-        case discarding
-        /// Waiting for the backend.
-        case calling(UpstreamUnaryCall?)
-        /// Hummingbird is answering this many requests.
-        case forwarding(Int)
-    }
-
     private let services: Services
-    private var state = State.idle
-    /// Parts of pipelined requests that arrived while a claimed request was being answered.
-    private var waiting: CircularBuffer<HTTPRequestPart> = []
-    /// A graceful-shutdown request held back until the claimed request in flight is answered.
-    private var heldQuiesce = false
-    private var inputClosed = false
+    private var machine = StateMachine<Claim>()
+    /// The backend call of the claimed request, to cancel if the client goes away.
+    private var call: UpstreamUnaryCall?
 
     init(services: Services) {
         self.services = services
@@ -76,91 +61,54 @@ final class UnaryFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func receive(_ part: HTTPRequestPart, context: ChannelHandlerContext) {
-        switch self.state {
-        case .idle:
-            guard case .head(let head) = part, let claim = self.claim(head) else {
-                if case .head = part { self.state = .forwarding(1) }
-                context.fireChannelRead(self.wrapInboundOut(part))
-                return
-            }
-            let limit =
-                switch claim {
-                case .rest: self.services.rest.configuration.limits.maxRequestBodyBytes
-                case .grpcWeb(_, let format): self.services.grpcWeb.wireLimit(format)
-                }
-            self.state = .collecting(head, claim, body: ByteBuffer(), limit: limit)
-        case .collecting(let head, let claim, var body, let limit):
-            switch part {
-            case .head:
-                preconditionFailure("a request head arrived inside a request body")
-            case .body(let chunk):
-                guard body.readableBytes + chunk.readableBytes <= limit else {
-                    self.state = .discarding
-                    self.write(self.tooLarge(claim), for: head, context: context, thenIdle: false)
-                    return
-                }
-                if body.readableBytes == 0 {
-                    body = chunk
-                } else {
-                    body.writeImmutableBuffer(chunk)
-                }
-                self.state = .collecting(head, claim, body: body, limit: limit)
-            case .end:
-                self.call(head, claim, body: body, context: context)
-            }
-        case .discarding:
-            if case .end = part { self.becomeIdle(context: context) }
-        case .calling:
-            self.waiting.append(part)
-        case .forwarding(let count):
-            if case .head = part { self.state = .forwarding(count + 1) }
+        switch self.machine.read(part, claim: self.claim) {
+        case .none:
+            break
+        case .forward(let part):
             context.fireChannelRead(self.wrapInboundOut(part))
+        case .call(let head, let claim, let body):
+            self.call(head, claim, body: body, context: context)
+        case .rejectTooLarge(let head, let claim):
+            self.write(self.tooLarge(claim), for: head, context: context)
+        case .rejectedBodyEnded:
+            self.answered(context: context)
         }
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if event is ChannelShouldQuiesceEvent, self.isAnswering {
-            self.heldQuiesce = true
-            return
+        if event is ChannelShouldQuiesceEvent, !self.machine.quiesce() {
+            return  // passed on once the claimed request is answered
         }
-        if case .some(.inputClosed) = event as? ChannelEvent {
-            self.inputClosed = true
-            if case .calling(let call) = self.state { call?.cancel() }  // the client gave up on the request
+        if case .some(.inputClosed) = event as? ChannelEvent, self.machine.isCalling {
+            self.call?.cancel()  // the client gave up on the request
         }
         context.fireUserInboundEventTriggered(event)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        if case .calling(let call) = self.state { call?.cancel() }
+        if self.machine.isCalling { self.call?.cancel() }
         context.fireChannelInactive()
     }
 
     // MARK: Outbound (Hummingbird's responses)
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if case .end = self.unwrapOutboundIn(data), case .forwarding(let count) = self.state {
-            self.state = count > 1 ? .forwarding(count - 1) : .idle
-        }
+        if case .end = self.unwrapOutboundIn(data) { self.machine.forwardedResponseEnded() }
         context.write(data, promise: promise)
     }
 
     // MARK: Claiming
 
-    /// Whether a part can be taken now rather than wait: no claimed call is waiting for its backend.
-    private var isAccepting: Bool {
-        if case .calling = self.state { return false }
-        return true
-    }
-
-    private var isAnswering: Bool {
-        switch self.state {
-        case .collecting, .discarding, .calling: true
-        case .idle, .forwarding: false
+    /// The claim on a request this path can answer whole, with its body limit; nil leaves it to Hummingbird.
+    private func claim(_ head: HTTPRequest) -> (Claim, limit: Int)? {
+        guard let claim = self.claimedRequest(head) else { return nil }
+        switch claim {
+        case .rest: return (claim, self.services.rest.configuration.limits.maxRequestBodyBytes)
+        case .grpcWeb(_, let format): return (claim, self.services.grpcWeb.wireLimit(format))
         }
     }
 
-    /// The claim on a request this path can answer whole, or nil to leave it to Hummingbird.
-    private func claim(_ head: HTTPRequest) -> Claim? {
+    private func claimedRequest(_ head: HTTPRequest) -> Claim? {
         guard let rawPath = head.path, head.method != .head, head.method != .options,
             head.headerFields[.connection]?.lowercased() != "close", head.headerFields[.expect] == nil
         else { return nil }
@@ -194,10 +142,10 @@ final class UnaryFastPath: ChannelDuplexHandler, RemovableChannelHandler {
                     for: method, format: format, headers: head.headerFields, body: body)
             }
         } catch {
-            self.write(self.failure(error, claim), for: head, context: context, thenIdle: true)
+            self.write(self.failure(error, claim), for: head, context: context)
+            self.answered(context: context)
             return
         }
-        self.state = .calling(nil)
         let eventLoop = context.eventLoop
         let loopBound = NIOLoopBound((self, context), eventLoop: eventLoop)
         let services = self.services
@@ -209,15 +157,21 @@ final class UnaryFastPath: ChannelDuplexHandler, RemovableChannelHandler {
             }
             if eventLoop.inEventLoop {
                 let (handler, context) = loopBound.value
-                handler.write(answer, for: head, context: context, thenIdle: true)
+                handler.finish(answer, for: head, context: context)
             } else {
                 eventLoop.execute {
                     let (handler, context) = loopBound.value
-                    handler.write(answer, for: head, context: context, thenIdle: true)
+                    handler.finish(answer, for: head, context: context)
                 }
             }
         }
-        if case .calling = self.state { self.state = .calling(call) }
+        if self.machine.isCalling { self.call = call }  // (a call that failed at once has been answered already)
+    }
+
+    private func finish(_ answer: PreparedResponse, for head: HTTPRequest, context: ChannelHandlerContext) {
+        self.call = nil
+        self.write(answer, for: head, context: context)
+        self.answered(context: context)
     }
 
     private func failure(_ error: GatewayError, _ claim: Claim) -> PreparedResponse {
@@ -238,7 +192,7 @@ final class UnaryFastPath: ChannelDuplexHandler, RemovableChannelHandler {
 
     // MARK: Answering
 
-    private func write(_ answer: PreparedResponse, for head: HTTPRequest, context: ChannelHandlerContext, thenIdle: Bool) {
+    private func write(_ answer: PreparedResponse, for head: HTTPRequest, context: ChannelHandlerContext) {
         guard context.channel.isActive else { return }
         var headers = answer.headers
         headers[.contentLength] = String(answer.body.readableBytes)
@@ -251,25 +205,20 @@ final class UnaryFastPath: ChannelDuplexHandler, RemovableChannelHandler {
             context.write(self.wrapOutboundOut(.body(answer.body)), promise: nil)
         }
         context.writeAndFlush(self.wrapOutboundOut(.end(nil)), promise: nil)
-        if thenIdle { self.becomeIdle(context: context) }
     }
 
     /// The claimed request is answered: hand over a held shutdown, then take the requests that waited.
-    private func becomeIdle(context: ChannelHandlerContext) {
-        self.state = .idle
-        if self.heldQuiesce {
-            self.heldQuiesce = false
+    private func answered(context: ChannelHandlerContext) {
+        if self.machine.answered() {
             context.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
         }
-        let replayed = !self.waiting.isEmpty
-        while self.isAccepting, let part = self.waiting.popFirst() {
+        var replayed = false
+        while let part = self.machine.nextWaitingPart() {
+            replayed = true
             self.receive(part, context: context)
         }
         // Hummingbird's async bridge hands reads to its task at the end of a read burst; this replay is one.
         if replayed { context.fireChannelReadComplete() }
-        if self.waiting.isEmpty, self.inputClosed, case .idle = self.state {
-            context.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
-        }
     }
 }
 
