@@ -23,7 +23,8 @@ struct DemoBackendCommand: AsyncParsableCommand {
         try await DemoBackend.withRunningServer(host: listen.host, port: listen.port) { address in
             print("The demo's gRPC services are on \(address). Press Ctrl-C to stop.")
             fflush(nil)
-            try await runUntilSignalled([UntilShutdown()], logger: Logger(label: "portico") { LineLogHandler(label: $0) })
+            try await runUntilSignalled(
+                [UntilShutdown()], logger: Logger(label: "portico") { LineLogHandler(label: $0) })
         }
     }
 }

@@ -1,9 +1,9 @@
 import Hummingbird
 import HummingbirdCore
 import HummingbirdHTTP2
-import NIOPosix
 public import Logging
 public import NIOCore
+import NIOPosix
 public import ServiceLifecycle
 public import Transcoding
 
@@ -81,8 +81,7 @@ public struct Gateway: Service {
         }
         let onListening = self.onListening
         let listen = self.configuration.listen
-        let fastPath = UnaryFastPath.Services(
-            rest: rest, grpcWeb: grpcWeb, cors: self.configuration.cors, upstream: upstream)
+        let fastPath = UnaryFastPath.Services(rest: rest, grpcWeb: grpcWeb, cors: self.configuration.cors)
         let server =
             self.configuration.listenerProtocol.isHTTP2
             ? HTTPServerBuilder { responder in

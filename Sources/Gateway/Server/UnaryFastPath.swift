@@ -1,5 +1,3 @@
-import Foundation
-import Synchronization
 import HTTPTypes
 import NIOCore
 import NIOHTTPTypes
@@ -30,13 +28,11 @@ final class UnaryFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         let rest: RESTHandler
         let grpcWeb: GRPCWebHandler
         let cors: CORSPolicy
-        let upstream: UpstreamPool
 
-        init(rest: RESTHandler, grpcWeb: GRPCWebHandler, cors: CORSPolicy, upstream: UpstreamPool) {
+        init(rest: RESTHandler, grpcWeb: GRPCWebHandler, cors: CORSPolicy) {
             self.rest = rest
             self.grpcWeb = grpcWeb
             self.cors = cors
-            self.upstream = upstream
         }
     }
 
@@ -149,11 +145,12 @@ final class UnaryFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         let eventLoop = context.eventLoop
         let loopBound = NIOLoopBound((self, context), eventLoop: eventLoop)
         let services = self.services
-        let call = self.services.upstream.unary(request) { response in
+        let call = self.services.rest.upstream.unary(request) { response in
             let answer: PreparedResponse
             switch claim {
             case .rest(let match): answer = services.rest.answer(response, route: match.route)
-            case .grpcWeb(let method, let format): answer = services.grpcWeb.answer(response, method: method, format: format)
+            case .grpcWeb(let method, let format):
+                answer = services.grpcWeb.answer(response, method: method, format: format)
             }
             if eventLoop.inEventLoop {
                 let (handler, context) = loopBound.value
@@ -200,7 +197,8 @@ final class UnaryFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         if !self.services.cors.allowedOrigins.isEmpty, let origin = head.headerFields[.origin] {
             self.services.cors.addResponseHeaders(origin: origin, to: &headers)
         }
-        context.write(self.wrapOutboundOut(.head(HTTPResponse(status: answer.status, headerFields: headers))), promise: nil)
+        context.write(
+            self.wrapOutboundOut(.head(HTTPResponse(status: answer.status, headerFields: headers))), promise: nil)
         if answer.body.readableBytes > 0 {
             context.write(self.wrapOutboundOut(.body(answer.body)), promise: nil)
         }
@@ -219,29 +217,5 @@ final class UnaryFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         }
         // Hummingbird's async bridge hands reads to its task at the end of a read burst; this replay is one.
         if replayed { context.fireChannelReadComplete() }
-    }
-}
-
-/// The `Date` header value, formatted once per second.
-enum HTTPDate {
-    private static let cache = Mutex((second: 0, value: ""))
-
-    static var now: String {
-        let second = time(nil)
-        return Self.cache.withLock { cache in
-            if cache.second != second { cache = (second, Self.format(second)) }
-            return cache.value
-        }
-    }
-
-    private static func format(_ seconds: Int) -> String {
-        var time = time_t(seconds)
-        var parts = tm()
-        gmtime_r(&time, &parts)
-        let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
-        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(days[Int(parts.tm_wday)]), \(two(parts.tm_mday)) \(months[Int(parts.tm_mon)]) \(parts.tm_year + 1900) "
-            + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)) GMT"
     }
 }

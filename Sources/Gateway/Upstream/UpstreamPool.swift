@@ -72,7 +72,8 @@ public final class UpstreamPool: Service, Sendable {
 
     /// The calling thread's event loop when it belongs to the group, else the group's first loop.
     private var callerLoop: any EventLoop {
-        if let current = MultiThreadedEventLoopGroup.currentEventLoop, let loop = self.loops[ObjectIdentifier(current)] {
+        if let current = MultiThreadedEventLoopGroup.currentEventLoop, let loop = self.loops[ObjectIdentifier(current)]
+        {
             return loop
         }
         return self.defaultLoop
@@ -227,25 +228,35 @@ public final class UpstreamPool: Service, Sendable {
 
 extension UpstreamPool {
     func releaseStreams(on connection: UpstreamConnection, count: Int) {
-        self.state.withLock { $0.targets[Shard(connection.target, on: connection.eventLoop)]?.connections.releaseStreams(on: connection, count: count) }
+        self.state.withLock {
+            $0.targets[Shard(connection.target, on: connection.eventLoop)]?.connections.releaseStreams(
+                on: connection, count: count)
+        }
     }
 
     func connectionReady(_ connection: UpstreamConnection) {
-        self.state.withLock { $0.targets[Shard(connection.target, on: connection.eventLoop)]?.connections.connectionReady(connection) }
+        self.state.withLock {
+            $0.targets[Shard(connection.target, on: connection.eventLoop)]?.connections.connectionReady(connection)
+        }
     }
 
     func maximumStreamsChanged(on connection: UpstreamConnection, to maximum: Int) {
         self.state.withLock {
-            $0.targets[Shard(connection.target, on: connection.eventLoop)]?.connections.maximumStreamsChanged(on: connection, to: maximum)
+            $0.targets[Shard(connection.target, on: connection.eventLoop)]?.connections.maximumStreamsChanged(
+                on: connection, to: maximum)
         }
     }
 
     func connectionGoingAway(_ connection: UpstreamConnection) {
-        self.state.withLock { $0.targets[Shard(connection.target, on: connection.eventLoop)]?.connections.connectionGoingAway(connection) }
+        self.state.withLock {
+            $0.targets[Shard(connection.target, on: connection.eventLoop)]?.connections.connectionGoingAway(connection)
+        }
     }
 
     func connectionClosed(_ connection: UpstreamConnection) {
-        self.state.withLock { $0.targets[Shard(connection.target, on: connection.eventLoop)]?.connections.remove(connection) }
+        self.state.withLock {
+            $0.targets[Shard(connection.target, on: connection.eventLoop)]?.connections.remove(connection)
+        }
     }
 
     func connectFailed(_ connection: UpstreamConnection, error: String) {
@@ -262,7 +273,9 @@ extension UpstreamPool {
     }
 
     func removeIfIdle(_ connection: UpstreamConnection) -> Bool {
-        self.state.withLock { $0.targets[Shard(connection.target, on: connection.eventLoop)]?.connections.removeIfIdle(connection) ?? true }
+        self.state.withLock {
+            $0.targets[Shard(connection.target, on: connection.eventLoop)]?.connections.removeIfIdle(connection) ?? true
+        }
     }
 
     /// The number of connections (connecting, ready or going away) to `target`; for tests and metrics.

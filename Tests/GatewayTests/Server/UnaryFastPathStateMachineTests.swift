@@ -52,7 +52,8 @@ struct UnaryFastPathStateMachineTests {
         var machine = Machine()
         let actions = Self.read(
             [Self.head("/slow"), Self.body("x"), .end(nil), Self.head("/fast/b"), .end(nil)], into: &machine)
-        #expect(actions == ["forward head /slow", "forward body x", "forward end", "forward head /fast/b", "forward end"])
+        #expect(
+            actions == ["forward head /slow", "forward body x", "forward end", "forward head /fast/b", "forward end"])
         machine.forwardedResponseEnded()
         machine.forwardedResponseEnded()
         // Both responses ended: the next request can be claimed again.

@@ -34,8 +34,10 @@ struct UnaryFastPathTests {
             let statusLines = response.components(separatedBy: "HTTP/1.1 ").dropFirst().map { $0.prefix(3) }
             #expect(statusLines == ["200", "200", "200", "404", "200", "200"], "\(response)")
             let order = Self.positions(
-                of: [#""message":"one""#, #""message":"two""#, #""message":"three""#, "no route", #""message":"four""#,
-                    #""message":"five""#],
+                of: [
+                    #""message":"one""#, #""message":"two""#, #""message":"three""#, "no route", #""message":"four""#,
+                    #""message":"five""#,
+                ],
                 in: response)
             #expect(order.allSatisfy { $0 != nil }, "\(response)")
         }

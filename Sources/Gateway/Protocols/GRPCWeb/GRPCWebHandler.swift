@@ -48,7 +48,8 @@ final class GRPCWebHandler: Sendable {
     {
         let method = try self.method(request.method, rawPath: request.head.path ?? "/")
         let body = try await self.collectBody(request, format: format)
-        let upstreamRequest = try self.upstreamRequest(for: method, format: format, headers: request.headers, body: body)
+        let upstreamRequest = try self.upstreamRequest(
+            for: method, format: format, headers: request.headers, body: body)
         if !method.serverStreaming {
             let response = await context.unary(upstreamRequest, on: self.upstream)
             return self.answer(response, method: method, format: format).response
@@ -170,7 +171,9 @@ final class GRPCWebHandler: Sendable {
         }
         var text = GRPCWebTextDecoder()
         var decoded: [UInt8] = []
-        try body.withUnsafeReadableBytes { bytes throws(TranscodingError) in try text.decode(bytes, appendingTo: &decoded) }
+        try body.withUnsafeReadableBytes { bytes throws(TranscodingError) in
+            try text.decode(bytes, appendingTo: &decoded)
+        }
         try text.finish()
         let view = ByteBuffer(bytes: decoded)  // its closure throws typed errors, unlike Array's
         return try view.withUnsafeReadableBytes { bytes throws(TranscodingError) in
