@@ -1,6 +1,8 @@
 import DemoService
 import Foundation
 import Gateway
+import NIOCore
+import NIOPosix
 import SwiftProtobuf
 import Testing
 import Transcoding
@@ -66,5 +68,65 @@ struct HTTP2Tests {
             }
             #expect(trailers.grpcStatus == 0)
         }
+    }
+
+    @Test("a client that gives up on an HTTP/2 unary call and closes the connection cancels the call upstream")
+    func h2cDisconnect() async throws {
+        try await TestGateway.withDemo(configure: { $0.listenerProtocol = .h2c }) { gateway, demo in
+            // curl gives up after 1 s and closes its connection cleanly (a FIN, not a reset).
+            let curl = Process()
+            curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+            curl.arguments = [
+                "-s", "--http2-prior-knowledge", "--max-time", "1", "-o", "/dev/null", "-X", "POST",
+                "-H", "content-type: application/json", "-d", #"{"duration": "30s"}"#,
+                gateway.baseURL + "/v1/echo:sleep",
+            ]
+            try curl.run()
+            #expect(
+                await RESTDeadlineTests.waitUntil {
+                    demo.echo.events.events.contains { if case .sleepStarted = $0.kind { true } else { false } }
+                })
+            #expect(await demo.echo.events.waitForCancellations(atLeast: 1, timeout: .seconds(10)))
+        }
+    }
+
+    @Test("a client that closes its HTTP/2 connection without resetting its stream cancels the call upstream")
+    func h2cConnectionClosed() async throws {
+        try await TestGateway.withDemo(configure: { $0.listenerProtocol = .h2c }) { gateway, demo in
+            let port = try #require(URL(string: gateway.baseURL)?.port)
+            let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .connect(host: "127.0.0.1", port: port).get()
+            let body = Array(#"{"duration": "30s"}"#.utf8)
+            var request = ByteBuffer(string: "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n")
+            Self.appendFrame(type: 0x4, flags: 0, stream: 0, payload: [], to: &request)  // SETTINGS
+            var headers: [UInt8] = []
+            for (name, value) in [
+                (":method", "POST"), (":scheme", "http"), (":path", "/v1/echo:sleep"), (":authority", "x"),
+                ("content-type", "application/json"),
+            ] {
+                // HPACK: a literal header field without indexing, new name, no Huffman coding.
+                headers +=
+                    [0x00, UInt8(name.utf8.count)] + Array(name.utf8) + [UInt8(value.utf8.count)] + Array(value.utf8)
+            }
+            Self.appendFrame(type: 0x1, flags: 0x4, stream: 1, payload: headers, to: &request)  // HEADERS, END_HEADERS
+            Self.appendFrame(type: 0x0, flags: 0x1, stream: 1, payload: body, to: &request)  // DATA, END_STREAM
+            try await channel.writeAndFlush(request).get()
+            #expect(
+                await RESTDeadlineTests.waitUntil {
+                    demo.echo.events.events.contains { if case .sleepStarted = $0.kind { true } else { false } }
+                })
+            try await channel.close(mode: .output).get()  // a FIN, with no RST_STREAM or GOAWAY before it
+            #expect(await demo.echo.events.waitForCancellations(atLeast: 1, timeout: .seconds(10)))
+            try? await channel.close().get()
+        }
+    }
+
+    static func appendFrame(type: UInt8, flags: UInt8, stream: UInt32, payload: [UInt8], to buffer: inout ByteBuffer) {
+        buffer.writeInteger(UInt8(payload.count >> 16))
+        buffer.writeInteger(UInt16(payload.count & 0xFFFF))
+        buffer.writeInteger(type)
+        buffer.writeInteger(flags)
+        buffer.writeInteger(stream)
+        buffer.writeBytes(payload)
     }
 }
