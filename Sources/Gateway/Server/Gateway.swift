@@ -41,6 +41,9 @@ public struct Gateway: Service {
         guard let threads = self.configuration.threads else {
             return try await self.run(on: .singleton)
         }
+        guard threads > 0 else {
+            throw GatewayError(code: .invalidArgument, message: "threads must be at least 1, got \(threads)")
+        }
         let eventLoopGroup = MultiThreadedEventLoopGroup(numberOfThreads: threads)
         do {
             try await self.run(on: eventLoopGroup)

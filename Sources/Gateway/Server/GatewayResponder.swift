@@ -24,14 +24,14 @@ struct GatewayResponder: HTTPResponder {
             return Response(status: .noContent, headers: headers, body: ResponseBody())
         }
         var response: Response
-        if let contentType = request.headers[.contentType], let format = GRPCWebFormat(contentType: contentType) {
+        if let format = GRPCWebFormat(headers: request.headers) {
             response = await self.grpcWeb.handle(request, context: context, format: format)
         } else if let console = self.console, console.claims(request) {
             response = await console.respond(to: request, context: context)
         } else {
             response = await self.rest.handle(request, context: context)
         }
-        if let origin { self.cors.addResponseHeaders(origin: origin, to: &response.headers) }
+        self.cors.addResponseHeaders(forRequest: request.headers, to: &response.headers)
         return response
     }
 }

@@ -13,7 +13,8 @@ enum HTTPDate {
         }
     }
 
-    private static func format(_ seconds: Int) -> String {
+    /// IMF-fixdate (RFC 9110), e.g. `Sun, 06 Nov 1994 08:49:37 GMT`.
+    static func format(_ seconds: Int) -> String {
         var time = time_t(seconds)
         var parts = tm()
         gmtime_r(&time, &parts)

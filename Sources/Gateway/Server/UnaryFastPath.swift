@@ -43,7 +43,7 @@ final class UnaryFastPath: ChannelDuplexHandler, RemovableChannelHandler {
 
     private let services: Services
     private var machine = StateMachine<Claim>()
-    /// The backend call of the claimed request, to cancel if the client goes away.
+    /// The backend call of the claimed request while it runs (nil otherwise), to cancel if the client goes away.
     private var call: UpstreamUnaryCall?
 
     init(services: Services) {
@@ -75,14 +75,14 @@ final class UnaryFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         if event is ChannelShouldQuiesceEvent, !self.machine.quiesce() {
             return  // passed on once the claimed request is answered
         }
-        if case .some(.inputClosed) = event as? ChannelEvent, self.machine.isCalling {
+        if case .some(.inputClosed) = event as? ChannelEvent {
             self.call?.cancel()  // the client gave up on the request
         }
         context.fireUserInboundEventTriggered(event)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        if self.machine.isCalling { self.call?.cancel() }
+        self.call?.cancel()
         context.fireChannelInactive()
     }
 
@@ -109,11 +109,10 @@ final class UnaryFastPath: ChannelDuplexHandler, RemovableChannelHandler {
             head.headerFields[.connection]?.lowercased() != "close", head.headerFields[.expect] == nil
         else { return nil }
         let headers = head.headerFields
-        if let contentType = headers[.contentType], var format = GRPCWebFormat(contentType: contentType) {
+        if let format = GRPCWebFormat(headers: headers) {
             guard let method = try? self.services.grpcWeb.method(head.method, rawPath: rawPath),
                 !method.serverStreaming
             else { return nil }
-            if let accept = headers[.accept], accept.contains("application/grpc-web-text") { format.isText = true }
             return .grpcWeb(method, format)
         }
         guard let match = try? self.services.rest.match(method: head.method.rawValue, rawPath: rawPath),
@@ -194,9 +193,7 @@ final class UnaryFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         var headers = answer.headers
         headers[.contentLength] = String(answer.body.readableBytes)
         headers[.date] = HTTPDate.now
-        if !self.services.cors.allowedOrigins.isEmpty, let origin = head.headerFields[.origin] {
-            self.services.cors.addResponseHeaders(origin: origin, to: &headers)
-        }
+        self.services.cors.addResponseHeaders(forRequest: head.headerFields, to: &headers)
         context.write(
             self.wrapOutboundOut(.head(HTTPResponse(status: answer.status, headerFields: headers))), promise: nil)
         if answer.body.readableBytes > 0 {

@@ -1,5 +1,7 @@
+import DemoService
 import Gateway
 import Testing
+import Transcoding
 
 @Suite("Gateway: its own event-loop threads")
 struct GatewayThreadsTests {
@@ -11,6 +13,19 @@ struct GatewayThreadsTests {
                 #expect(reply.status == 200, "\(reply.text)")
                 #expect(reply.text.contains(#""message":"threads""#))
             }
+        }
+    }
+
+    @Test("zero threads is refused with a clear error, not a crash")
+    func zeroThreads() async throws {
+        var configuration = GatewayConfiguration(listen: HostAndPort(host: "127.0.0.1", port: 0))
+        configuration.threads = 0
+        let gateway = try Gateway(
+            pool: try DescriptorPool(fileDescriptorSet: DemoDescriptorSet.bytes), configuration: configuration)
+        await #expect {
+            try await gateway.run()
+        } throws: { error in
+            (error as? GatewayError)?.message == "threads must be at least 1, got 0"
         }
     }
 }

@@ -81,6 +81,13 @@ public struct CORSPolicy: Sendable, Hashable {
         return headers
     }
 
+    /// Adds the CORS headers of an actual (non-preflight) response to a request with these headers, when it is a
+    /// cross-origin request and CORS is on.
+    func addResponseHeaders(forRequest request: HTTPFields, to headers: inout HTTPFields) {
+        guard !self.allowedOrigins.isEmpty, let origin = request[.origin] else { return }
+        self.addResponseHeaders(origin: origin, to: &headers)
+    }
+
     /// Adds the CORS headers of an actual (non-preflight) response to a request from `origin`.
     func addResponseHeaders(origin: String, to headers: inout HTTPFields) {
         guard let allowed = self.allowOriginValue(for: origin) else { return }

@@ -1,3 +1,5 @@
+import HTTPTypes
+
 /// The flavour of a gRPC-Web request, from its content type: binary or base64 text, protobuf or JSON messages.
 ///
 /// `application/grpc-web[+proto]`, `application/grpc-web-text[+proto]`, `application/grpc-web+json` and
@@ -6,6 +8,14 @@
 struct GRPCWebFormat: Hashable, Sendable {
     var isText: Bool
     var isJSON: Bool
+
+    /// The flavour of a request: from its content type, answered as text when `Accept` asks for
+    /// `application/grpc-web-text`. Nil for a request that is not gRPC-Web.
+    init?(headers: HTTPFields) {
+        guard let contentType = headers[.contentType], var format = Self(contentType: contentType) else { return nil }
+        if let accept = headers[.accept], accept.contains("application/grpc-web-text") { format.isText = true }
+        self = format
+    }
 
     /// Nil when the content type is not gRPC-Web (or names a codec other than proto and json).
     init?(contentType: String) {

@@ -32,8 +32,6 @@ final class GRPCWebHandler: Sendable {
     }
 
     func handle(_ request: Request, context: GatewayRequestContext, format: GRPCWebFormat) async -> Response {
-        var format = format
-        if let accept = request.headers[.accept], accept.contains("application/grpc-web-text") { format.isText = true }
         do {
             return try await self.serve(request, context: context, format: format)
         } catch let error as GatewayError {
@@ -175,10 +173,13 @@ final class GRPCWebHandler: Sendable {
             try text.decode(bytes, appendingTo: &decoded)
         }
         try text.finish()
-        let view = ByteBuffer(bytes: decoded)  // its closure throws typed errors, unlike Array's
-        return try view.withUnsafeReadableBytes { bytes throws(TranscodingError) in
-            try GRPCWebFrameDecoder.frames(in: bytes, maximumMessageSize: maximumMessageSize)
+        // Array's closure rethrows untyped errors, so the typed one is carried out by hand.
+        let frames = decoded.withUnsafeBytes { bytes in
+            Result { () throws(TranscodingError) in
+                try GRPCWebFrameDecoder.frames(in: bytes, maximumMessageSize: maximumMessageSize)
+            }
         }
+        return try frames.get()
     }
 
     /// Answers a unary call in one body: the message frame and the trailer frame (or trailers-only, for a status
