@@ -25,6 +25,7 @@ Benchmarks/run-e2e.sh, which sets up the kit and builds Portico first.
 import argparse
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -220,7 +221,7 @@ def backpressure(pid, megabytes, rate):
 LIBC = "/lib/x86_64-linux-gnu/libc.so.6"
 
 
-def allocations(pid, unary_cases, seconds=3):
+def allocations(pid, unary_cases, work, seconds=3):
     """malloc calls per request: a perf uprobe counts the process's mallocs while wrk sends one case's requests."""
     probe = subprocess.run(["perf", "probe", "-x", LIBC, "--add", "malloc"], capture_output=True, text=True)
     if probe.returncode != 0 and "already exists" not in probe.stderr:
@@ -228,7 +229,7 @@ def allocations(pid, unary_cases, seconds=3):
         return
     print("\n== allocations: malloc calls per request in Portico (perf uprobe on libc malloc, wrk 10 connections)")
     for case in unary_cases:
-        lua = os.path.join(tempfile.mkdtemp(prefix="portico-alloc-"), "request.lua")
+        lua = os.path.join(work, f"{case.name}.lua")
         with open(lua, "w") as f:
             f.write(f"wrk.method = {json.dumps(case.method)}\n")
             if case.content_type:
@@ -329,7 +330,7 @@ def main():
 
         if "allocations" in wanted:
             unary = [case for case in cases(bodies) if case.name in ("rest-get", "rest-post-1k", "grpc-web-1k")]
-            allocations(pids["portico"], unary)
+            allocations(pids["portico"], unary, work)
 
         if "backpressure" in wanted:
             extra = Processes()
@@ -344,6 +345,7 @@ def main():
                 extra.stop()
     finally:
         procs.stop()
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -85,6 +85,27 @@ struct UpstreamPoolTests {
         }
     }
 
+    @Test("nextIfArrived takes every part that has arrived, in order, without waiting, and nil when none has")
+    func partsThatHaveArrived() async throws {
+        try await withUpstreamTestServer { target, _ in
+            try await withUpstreamPool { pool in
+                let call = pool.call(Self.request(target, "Stream", Self.streamSpec(count: 5, size: 8)))
+                #expect(await Self.eventually { call.stream.hasStatus })
+                var parts: [String] = []
+                while let event = call.nextIfArrived() {
+                    switch event {
+                    case .initialMetadata: parts.append("metadata")
+                    case .message(let message): parts.append("message \(message.readableBytes)")
+                    case .status(let status): parts.append("status \(status.code)")
+                    }
+                }
+                #expect(parts == ["metadata"] + Array(repeating: "message 8", count: 5) + ["status OK"])
+                #expect(call.nextIfArrived() == nil)
+                #expect(await call.next() == nil, "the call has ended")
+            }
+        }
+    }
+
     @Test("a slow reader of a stream is not overrun: the stream pauses and resumes")
     func slowReader() async throws {
         try await withUpstreamTestServer { target, _ in
