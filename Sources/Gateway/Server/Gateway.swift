@@ -1,8 +1,7 @@
 import Hummingbird
 import HummingbirdCore
-import HummingbirdHTTP2
 public import Logging
-public import NIOCore
+import NIOCore
 import NIOPosix
 public import ServiceLifecycle
 public import Transcoding
@@ -88,12 +87,7 @@ public struct Gateway: Service {
         let server =
             self.configuration.listenerProtocol.isHTTP2
             ? HTTPServerBuilder { responder in
-                EventLoopBoundChannel(
-                    base: HTTP2Channel(
-                        responder: responder,
-                        configuration: .init(
-                            streamConfiguration: .init(additionalChannelHandlers: [UnaryFastPath(services: fastPath)])
-                        )))
+                EventLoopBoundChannel(base: HTTP2Listener(responder: responder, fastPath: fastPath))
             }
             : HTTPServerBuilder { responder in
                 EventLoopBoundChannel(

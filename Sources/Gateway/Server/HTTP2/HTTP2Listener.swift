@@ -1,0 +1,65 @@
+import HummingbirdCore
+import Logging
+import NIOCore
+import NIOHTTP2
+import NIOHTTPTypes
+import NIOHTTPTypesHTTP2
+
+/// The HTTP/2 (h2c) listener: one connection's pipeline and the tasks that serve its streams.
+///
+/// It differs from Hummingbird's `HTTP2Channel` in what a stream costs. Each stream gets a light pipeline (the
+/// HTTP/2 to HTTP codec and ``UnaryFastPath``), and only a stream the fast path passes on is wrapped in an
+/// `NIOAsyncChannel` and given a task running Hummingbird's request loop. A unary call, the common case, thus
+/// costs no task, no async bridge and no generic async-sequence machinery. The connection also writes the
+/// answers of a burst of streams with one syscall (``FlushCoalescer``) instead of one per stream.
+struct HTTP2Listener: HTTPChannelHandler {
+    typealias HTTPStream = NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>
+
+    struct Value: ServerChildChannelValue {
+        let channel: any Channel
+        /// The streams handed to Hummingbird, in the order their heads arrived.
+        let handedOffStreams: AsyncStream<HTTPStream>
+    }
+
+    let responder: Responder
+    let fastPath: UnaryFastPath.Services
+
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+        channel.eventLoop.makeCompletedFuture {
+            let (streams, handOff) = AsyncStream<HTTPStream>.makeStream()
+            // Graceful shutdown (GOAWAY, then close once the open streams have ended) is NIOHTTP2's.
+            let lifecycle = NIOHTTP2ServerConnectionManagementHandler(
+                eventLoop: channel.eventLoop,
+                configuration: .init(maxIdleTime: nil, maxAge: nil, maxGraceTime: nil, keepalive: nil)
+            )
+            let fastPath = self.fastPath
+            let sync = channel.pipeline.syncOperations
+            try sync.addHandler(FlushCoalescer())
+            _ = try sync.configureHTTP2Pipeline(
+                mode: .server,
+                connectionConfiguration: .init(),
+                streamConfiguration: .init(),
+                streamDelegate: lifecycle.http2StreamDelegate
+            ) { stream in
+                stream.eventLoop.makeCompletedFuture {
+                    try stream.pipeline.syncOperations.addHandlers(
+                        HTTP2FramePayloadToHTTPServerCodec(),
+                        UnaryFastPath(services: fastPath),
+                        HTTP2StreamHandOff(streams: handOff)
+                    )
+                }
+            }
+            try sync.addHandlers(lifecycle, HTTP2ConnectionCloser())
+            channel.closeFuture.whenComplete { _ in handOff.finish() }
+            return Value(channel: channel, handedOffStreams: streams)
+        }
+    }
+
+    func handle(value: Value, logger: Logger) async {
+        await withDiscardingTaskGroup { group in
+            for await stream in value.handedOffStreams {
+                group.addTask { await self.handleHTTP(asyncChannel: stream, logger: logger) }
+            }
+        }
+    }
+}

@@ -1,0 +1,32 @@
+import NIOCore
+import NIOHTTPTypes
+
+/// The end of an HTTP/2 stream's pipeline: a request that reaches it was not claimed by ``UnaryFastPath``, so
+/// the stream is wrapped in an `NIOAsyncChannel` (only now, to spare the claimed ones that cost) and handed to
+/// the connection's task, which serves it with the Hummingbird responder.
+final class HTTP2StreamHandOff: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+
+    private let streams: AsyncStream<HTTP2Listener.HTTPStream>.Continuation
+
+    init(streams: AsyncStream<HTTP2Listener.HTTPStream>.Continuation) {
+        self.streams = streams
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        do {
+            // The async channel's handler goes after this one, which then steps aside.
+            let stream = try HTTP2Listener.HTTPStream(wrappingChannelSynchronously: context.channel)
+            guard case .enqueued = self.streams.yield(stream) else {
+                context.close(promise: nil)  // the connection is going away
+                return
+            }
+            context.fireChannelRead(data)
+            context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
+        } catch {
+            context.fireErrorCaught(error)
+            context.close(promise: nil)
+        }
+    }
+}

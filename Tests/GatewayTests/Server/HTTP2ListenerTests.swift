@@ -1,0 +1,200 @@
+import DemoService
+import Foundation
+import Gateway
+import HTTPTypes
+import Logging
+import NIOCore
+import NIOEmbedded
+import NIOHTTP2
+import NIOHTTPTypes
+import NIOHTTPTypesHTTP2
+import NIOPosix
+import ServiceLifecycle
+import Testing
+import Transcoding
+
+@testable import Gateway
+
+/// The HTTP/2 listener's own parts: streams on one connection split between the fast path and Hummingbird,
+/// graceful shutdown, and the flush coalescing of a connection's answers.
+@Suite(
+    "HTTP/2 listener",
+    .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/curl"))
+)
+struct HTTP2ListenerTests {
+    @Test("unary calls and server streams multiplexed on one connection are each answered in full")
+    func multiplexedStreams() async throws {
+        try await TestGateway.withDemo(configure: { $0.listenerProtocol = .h2c }) { gateway, _ in
+            let port = try #require(URL(string: gateway.baseURL)?.port)
+            // Unary GETs (claimed by the fast path) between streams (served by Hummingbird), sent at once.
+            let paths =
+                ["/v1/echo/s1:expand?count=50"] + (0..<8).map { "/v1/echo/u\($0)" } + ["/v1/echo/s2:expand?count=50"]
+            let replies = try await H2CClient.get(paths, port: port)
+            for (path, reply) in zip(paths, replies) {
+                #expect(reply.status == .ok, "\(path)")
+                let body = String(decoding: reply.body, as: UTF8.self)
+                if path.hasSuffix("expand?count=50") {
+                    let object = try JSONSerialization.jsonObject(with: Data(reply.body))
+                    #expect((object as? [Any])?.count == 50, "\(path): \(body.prefix(200))")
+                } else {
+                    #expect(body.contains(#""message":"\#(path.dropFirst("/v1/echo/".count))""#), "\(path): \(body)")
+                }
+            }
+        }
+    }
+
+    @Test("a graceful shutdown lets an HTTP/2 call in flight finish, then closes the connection")
+    func gracefulShutdown() async throws {
+        let demo = DemoBackend()
+        try await demo.withRunningServer { backend in
+            var configuration = GatewayConfiguration(listen: HostAndPort(host: "127.0.0.1", port: 0))
+            configuration.defaultBackend = HostAndPort(host: backend.host, port: backend.port)
+            configuration.listenerProtocol = .h2c
+            let (addresses, listening) = AsyncStream<HostAndPort>.makeStream()
+            var logger = Logger(label: "portico.test")
+            logger.logLevel = .warning
+            let gateway = try Gateway(
+                pool: try DescriptorPool(fileDescriptorSets: [DemoDescriptorSet.bytes]),
+                configuration: configuration, logger: logger
+            ) { listening.yield($0) }
+            let group = ServiceGroup(services: [gateway], gracefulShutdownSignals: [], logger: logger)
+            try await withThrowingTaskGroup { tasks in
+                tasks.addTask { try await group.run() }
+                var iterator = addresses.makeAsyncIterator()
+                let address = try #require(await iterator.next())
+                let call = Task {
+                    try await CurlProcess.run([
+                        "-s", "--http2-prior-knowledge", "--max-time", "10", "-w", "\n%{http_code}", "-X", "POST",
+                        "-H", "content-type: application/json", "-d", #"{"duration": "0.5s"}"#,
+                        "http://127.0.0.1:\(address.port)/v1/echo:sleep",
+                    ])
+                }
+                #expect(
+                    await RESTDeadlineTests.waitUntil {
+                        demo.echo.events.events.contains { if case .sleepStarted = $0.kind { true } else { false } }
+                    })
+                await group.triggerGracefulShutdown()
+                let curl = try await call.value
+                #expect(curl.status == 0)
+                #expect(curl.output.hasSuffix("\n200"), "\(curl.output)")
+                try await tasks.next()  // the gateway stops once the call is answered
+                #expect(demo.echo.events.events.contains { $0.kind == .sleepFinished })
+            }
+        }
+    }
+
+    @Test("flushes of one event-loop tick leave as one, and a close sends what was written first")
+    func flushCoalescing() throws {
+        let loop = EmbeddedEventLoop()
+        let channel = EmbeddedChannel(loop: loop)
+        let counter = FlushCounter()
+        try channel.pipeline.syncOperations.addHandlers(counter, FlushCoalescer())
+        for text in ["a", "b", "c"] {
+            channel.write(ByteBuffer(string: text), promise: nil)
+            channel.flush()
+        }
+        #expect(try channel.readOutbound(as: ByteBuffer.self) == nil)
+        loop.run()
+        #expect(counter.flushes == 1)
+        var written = ""
+        while let buffer = try channel.readOutbound(as: ByteBuffer.self) { written += String(buffer: buffer) }
+        #expect(written == "abc")
+
+        channel.write(ByteBuffer(string: "last"), promise: nil)
+        channel.flush()
+        _ = try? channel.close().wait()
+        #expect(counter.flushes == 2)
+        #expect(try channel.readOutbound(as: ByteBuffer.self) == ByteBuffer(string: "last"))
+    }
+}
+
+/// Counts the flushes that reach the socket side of a pipeline.
+private final class FlushCounter: ChannelOutboundHandler {
+    typealias OutboundIn = NIOAny
+    private(set) var flushes = 0
+
+    func flush(context: ChannelHandlerContext) {
+        self.flushes += 1
+        context.flush()
+    }
+}
+
+/// An h2c client that sends its requests as concurrent streams of one connection.
+enum H2CClient {
+    struct Reply: Sendable {
+        let status: HTTPResponse.Status
+        let body: [UInt8]
+    }
+
+    static func get(_ paths: [String], port: Int) async throws -> [Reply] {
+        let (channel, multiplexer) = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connect(host: "127.0.0.1", port: port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let multiplexer = try channel.pipeline.syncOperations.configureAsyncHTTP2Pipeline(
+                        mode: .client
+                    ) { stream in stream.eventLoop.makeSucceededVoidFuture() }
+                    return (channel, multiplexer)
+                }
+            }
+        defer { channel.close(promise: nil) }
+        return try await withThrowingTaskGroup(of: (Int, Reply).self) { group in
+            for (index, path) in paths.enumerated() {
+                let stream = try await multiplexer.openStream { stream in
+                    stream.eventLoop.makeCompletedFuture {
+                        try stream.pipeline.syncOperations.addHandler(HTTP2FramePayloadToHTTPClientCodec())
+                        return try NIOAsyncChannel<HTTPResponsePart, HTTPRequestPart>(
+                            wrappingChannelSynchronously: stream)
+                    }
+                }
+                group.addTask {
+                    try await stream.executeThenClose { inbound, outbound in
+                        let head = HTTPRequest(method: .get, scheme: "http", authority: "127.0.0.1", path: path)
+                        try await outbound.write(.head(head))
+                        try await outbound.write(.end(nil))
+                        var status = HTTPResponse.Status.internalServerError
+                        var body: [UInt8] = []
+                        for try await part in inbound {
+                            switch part {
+                            case .head(let response): status = response.status
+                            case .body(let bytes): body += bytes.readableBytesView
+                            case .end: break
+                            }
+                        }
+                        return (index, Reply(status: status, body: body))
+                    }
+                }
+            }
+            var replies = [Reply?](repeating: nil, count: paths.count)
+            for try await (index, reply) in group { replies[index] = reply }
+            return replies.compactMap { $0 }
+        }
+    }
+}
+
+/// curl run without blocking the test's thread.
+enum CurlProcess {
+    struct Result: Sendable {
+        let status: Int32
+        let output: String
+    }
+
+    static func run(_ arguments: [String]) async throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        let status = try await withCheckedThrowingContinuation {
+            (continuation: CheckedContinuation<Int32, any Error>) in
+            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+            do {
+                try process.run()
+            } catch {
+                process.terminationHandler = nil
+                continuation.resume(throwing: error)
+            }
+        }
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        return Result(status: status, output: text)
+    }
+}
