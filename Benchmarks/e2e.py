@@ -14,6 +14,8 @@ Cases (--cases picks some, comma-separated):
   h2-post-1k    the 1 KiB REST POST over HTTP/2 (h2c) with h2load (Go echo backend; grpc-gateway has no h2c)
   stream-10k    a server stream of 10,000 small messages as a JSON array (Portico's demo backend, which streams)
   post-1mib     POST /v1/echo with a 1 MiB JSON body (Go echo backend)
+  fixed-rate    latency at the same offered load: the four unary cases sent by h2load at --rate requests/s in
+                total (HTTP/1.1 with --h1), p50/p99/p99.9 and CPU per request of each gateway, interleaved
   backpressure  a large server stream to a client reading at 1 MB/s: Portico's RSS every second (Portico only)
   allocations   malloc calls per request of Portico's unary cases, counted with a perf uprobe on libc's malloc
                 (needs root and perf; Portico only)
@@ -218,6 +220,68 @@ def backpressure(pid, megabytes, rate):
     return max(samples, default=0)
 
 
+def cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def fixed_rate(case, port, pid, rate, duration, work):
+    """One gateway under `rate` requests/s from h2load (50 clients, one request in flight each): latency and CPU."""
+    clients = 50 if not case.http2 else 10
+    argv = ["h2load", "-c", str(clients), "-m", "1" if not case.http2 else "5", "-t", "1",
+            "--rps", str(max(1, rate // clients))]  # per client, whatever its streams
+    if not case.http2:
+        argv.append("--h1")
+    if case.body:
+        argv += ["-d", case.body]
+    if case.content_type:
+        argv += ["-H", f"content-type: {case.content_type}"]
+    for header in case.headers:
+        argv += ["-H", header]
+    log = os.path.join(work, "fixed-rate.tsv")
+    url = f"http://127.0.0.1:{port}{case.path}"
+    subprocess.run(argv + ["-D", "2", url], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # warm-up
+    before = cpu_seconds(pid)
+    out = subprocess.run(argv + ["-D", str(duration), "--log-file", log, url], capture_output=True, text=True).stdout
+    cpu = cpu_seconds(pid) - before
+    latencies, bad = [], 0
+    with open(log) as f:
+        for line in f:
+            parts = line.split("\t")
+            if len(parts) >= 3:
+                latencies.append(int(parts[2]) / 1000.0)
+                bad += not parts[1].startswith("2")
+    os.remove(log)
+    if not latencies:
+        print(out[-1000:])
+        return None
+    latencies.sort()
+    pct = lambda p: latencies[min(len(latencies) - 1, int(len(latencies) * p / 100))]
+    return {"rps": len(latencies) / duration, "p50": pct(50), "p99": pct(99), "p999": pct(99.9),
+            "cpu_us": cpu * 1e6 / len(latencies), "bad": bad}
+
+
+def print_fixed_rate(rows, rate):
+    print(f"\n== fixed rate: {rate} requests/s offered (h2load --rps; HTTP/1.1 cases with --h1), median over rounds ==")
+    print(f"{'case':14s} {'gateway':8s} {'req/s':>8s} {'p50 ms':>8s} {'p99 ms':>8s} {'p99.9 ms':>9s} {'cpu µs/req':>10s} "
+          f"{'bad':>5s}  Portico/Envoy")
+    for case, by_target in rows:
+        medians = {}
+        for target, runs in by_target.items():
+            runs = [r for r in runs if r]
+            if not runs:
+                continue
+            medians[target] = {k: sorted(r[k] for r in runs)[len(runs) // 2] for k in runs[0]}
+        for target, m in medians.items():
+            ratio = ""
+            if target == "portico" and "envoy" in medians:
+                e = medians["envoy"]
+                ratio = f"p99 {m['p99'] / e['p99']:.2f}, p99.9 {m['p999'] / e['p999']:.2f}, cpu {m['cpu_us'] / e['cpu_us']:.2f}"
+            print(f"{case.name:14s} {target:8s} {m['rps']:8.0f} {m['p50']:8.2f} {m['p99']:8.2f} {m['p999']:9.2f} "
+                  f"{m['cpu_us']:10.1f} {int(m['bad']):5d}  {ratio}")
+
+
 LIBC = "/lib/x86_64-linux-gnu/libc.so.6"
 
 
@@ -264,6 +328,7 @@ def main():
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--duration", type=int, default=8, help="seconds of measured load per run")
     ap.add_argument("--cases", default="rest-get,rest-post-1k,grpc-web-1k,h2-post-1k,stream-10k,post-1mib")
+    ap.add_argument("--rate", type=int, default=10000, help="total requests/s of the fixed-rate case")
     ap.add_argument("--backpressure-mib", type=int, default=1024, help="size of the backpressure stream")
     ap.add_argument("--backpressure-rate", default="1M", help="the slow client's read rate (curl --limit-rate)")
     a = ap.parse_args()
@@ -327,6 +392,30 @@ def main():
                 extra.stop()
         if results:
             print_table(results, idle_rss)
+
+        if "fixed-rate" in wanted:
+            unary = [case for case in cases(bodies)
+                     if case.name in ("rest-get", "rest-post-1k", "grpc-web-1k", "h2-post-1k")]
+            rows = []
+            for case in unary:
+                extra = Processes()
+                try:
+                    case_pids = dict(pids)
+                    if case.http2:
+                        case_pids["portico"] = extra.start(
+                            "portico", serve + ["--http2", "--descriptor-set", echo_pb, "--backend",
+                                                f"127.0.0.1:{GO_BACKEND}", "--listen", f"127.0.0.1:{PORTICO_H2}"],
+                            PORTICO_H2)
+                    print(f"== fixed-rate {case.name}", flush=True)
+                    by_target = {target: [] for target in case.targets}
+                    for _ in range(a.rounds):
+                        for target, port in case.targets.items():
+                            by_target[target].append(
+                                fixed_rate(case, port, case_pids[target], a.rate, a.duration, work))
+                    rows.append((case, by_target))
+                finally:
+                    extra.stop()
+            print_fixed_rate(rows, a.rate)
 
         if "allocations" in wanted:
             unary = [case for case in cases(bodies) if case.name in ("rest-get", "rest-post-1k", "grpc-web-1k")]
