@@ -14,7 +14,7 @@ import Transcoding
 )
 struct HTTP2Tests {
     /// Runs curl over HTTP/2 with prior knowledge; returns the response headers and body.
-    static func curl(_ arguments: [String], input: [UInt8]? = nil) throws -> (headers: String, body: [UInt8]) {
+    static func curl(_ arguments: [String], input: [UInt8]? = nil) async throws -> (headers: String, body: [UInt8]) {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -27,12 +27,8 @@ struct HTTP2Tests {
             try Data(input).write(to: file)
             arguments += ["--data-binary", "@\(file.path)"]
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        process.arguments = arguments
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "curl exited with \(process.terminationStatus)")
+        let curl = try await CurlProcess.run(arguments)
+        #expect(curl.status == 0, "curl exited with \(curl.status)")
         return (
             (try? String(contentsOf: headers, encoding: .utf8)) ?? "",
             [UInt8]((try? Data(contentsOf: body)) ?? Data())
@@ -42,7 +38,7 @@ struct HTTP2Tests {
     @Test("REST and gRPC-Web text over HTTP/2")
     func h2c() async throws {
         try await TestGateway.withDemo(configure: { $0.listenerProtocol = .h2c }) { gateway, _ in
-            let rest = try Self.curl([gateway.baseURL + "/v1/echo/over-h2"])
+            let rest = try await Self.curl([gateway.baseURL + "/v1/echo/over-h2"])
             #expect(rest.headers.hasPrefix("HTTP/2 200"), "\(rest.headers)")
             #expect(String(decoding: rest.body, as: UTF8.self).contains(#""message":"over-h2""#))
 
@@ -50,7 +46,7 @@ struct HTTP2Tests {
             request.message = "h2"
             request.count = 3
             let frame = try GRPCWebFrameEncoder.message(try request.serializedBytes() as [UInt8])
-            let web = try Self.curl(
+            let web = try await Self.curl(
                 [
                     "-X", "POST", "-H", "content-type: application/grpc-web-text", "-H", "x-grpc-web: 1",
                     gateway.baseURL + "/echo.v1.EchoService/Expand",

@@ -170,31 +170,3 @@ enum H2CClient {
         }
     }
 }
-
-/// curl run without blocking the test's thread.
-enum CurlProcess {
-    struct Result: Sendable {
-        let status: Int32
-        let output: String
-    }
-
-    static func run(_ arguments: [String]) async throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        let status = try await withCheckedThrowingContinuation {
-            (continuation: CheckedContinuation<Int32, any Error>) in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do {
-                try process.run()
-            } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: error)
-            }
-        }
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        return Result(status: status, output: text)
-    }
-}
