@@ -97,6 +97,46 @@ struct GRPCWebTests {
     }
 
     @Test(
+        "a binary request with Accept: application/grpc-web-text is read as binary and answered as text",
+        arguments: ["/echo.v1.EchoService/Echo", "/echo.v1.EchoService/Expand"])
+    func binaryRequestTextAnswer(path: String) async throws {
+        try await TestGateway.withDemo { gateway, _ in
+            var request = Echo_V1_ExpandRequest()
+            request.message = "accept-text"
+            request.count = 2
+            let body =
+                path.hasSuffix("Echo")
+                ? try GRPCWebFrameEncoder.message(try Self.echoRequest("accept-text").serializedBytes() as [UInt8])
+                : try GRPCWebFrameEncoder.message(try request.serializedBytes() as [UInt8])
+            let reply = try await gateway.send(
+                .POST, path, bytes: body,
+                headers: [
+                    ("content-type", "application/grpc-web+proto"), ("accept", "application/grpc-web-text"),
+                    ("x-grpc-web", "1"),
+                ])
+            #expect(reply.status == 200)
+            #expect(reply.header("content-type") == "application/grpc-web-text+proto")
+            var text = GRPCWebTextDecoder()
+            var decoded: [UInt8] = []
+            try reply.body.withUnsafeBytes { try text.decode($0, appendingTo: &decoded) }
+            let frames = try decoded.withUnsafeBytes { try GRPCWebFrameDecoder.frames(in: $0) }
+            var messages: [String] = []
+            var status: Int?
+            for frame in frames {
+                switch frame {
+                case .message(let payload, _):
+                    messages.append(try Echo_V1_EchoResponse(serializedBytes: payload).message)
+                case .trailers(let trailers): status = trailers.grpcStatus
+                }
+            }
+            #expect(status == 0, "\(reply.text)")
+            #expect(
+                messages.count == (path.hasSuffix("Echo") ? 1 : 2) && messages.allSatisfy { $0.contains("accept-text") }
+            )
+        }
+    }
+
+    @Test(
         "JSON messages (application/grpc-web+json), transcoded through the descriptors",
         arguments: [
             "application/grpc-web+json", "application/grpc-web-text+json",

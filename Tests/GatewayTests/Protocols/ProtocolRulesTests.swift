@@ -58,7 +58,21 @@ struct ProtocolRulesTests {
         ])
     func grpcWebFormat(contentType: String, isText: Bool, isJSON: Bool) throws {
         let format = try #require(GRPCWebFormat(contentType: contentType))
-        #expect(format.isText == isText && format.isJSON == isJSON)
+        #expect(format.requestIsText == isText && format.responseIsText == isText && format.isJSON == isJSON)
+    }
+
+    @Test(
+        "gRPC-Web Accept: text asks for a text answer, and never changes how the request is read",
+        arguments: [
+            ("application/grpc-web+proto", "application/grpc-web-text", false, true),
+            ("application/grpc-web-text", "application/grpc-web-text", true, true),
+            ("application/grpc-web+json", "application/grpc-web-text+json", false, true),
+            ("application/grpc-web", "application/grpc-web", false, false),
+            ("application/grpc-web-text", "*/*", true, true),
+        ])
+    func grpcWebAccept(contentType: String, accept: String, requestIsText: Bool, responseIsText: Bool) throws {
+        let format = try #require(GRPCWebFormat(headers: [.contentType: contentType, .accept: accept]))
+        #expect(format.requestIsText == requestIsText && format.responseIsText == responseIsText)
     }
 
     @Test(

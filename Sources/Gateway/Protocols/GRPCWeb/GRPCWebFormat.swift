@@ -6,14 +6,17 @@ import HTTPTypes
 /// `application/grpc-web-text+json`. The JSON flavours carry proto3 JSON messages, transcoded through the
 /// descriptors, so a browser can call any method without protobuf code.
 struct GRPCWebFormat: Hashable, Sendable {
-    var isText: Bool
+    /// The request body is base64 text (`application/grpc-web-text`).
+    var requestIsText: Bool
+    /// The answer is base64 text: for a text request, or a binary one whose `Accept` asks for
+    /// `application/grpc-web-text` (a browser that cannot read binary streams).
+    var responseIsText: Bool
     var isJSON: Bool
 
-    /// The flavour of a request: from its content type, answered as text when `Accept` asks for
-    /// `application/grpc-web-text`. Nil for a request that is not gRPC-Web.
+    /// The flavour of a request, from its content type and `Accept`. Nil for a request that is not gRPC-Web.
     init?(headers: HTTPFields) {
         guard let contentType = headers[.contentType], var format = Self(contentType: contentType) else { return nil }
-        if let accept = headers[.accept], accept.contains("application/grpc-web-text") { format.isText = true }
+        if let accept = headers[.accept], accept.contains("application/grpc-web-text") { format.responseIsText = true }
         self = format
     }
 
@@ -22,8 +25,9 @@ struct GRPCWebFormat: Hashable, Sendable {
         let mediaType = RequestMetadata.mediaType(contentType)
         guard mediaType.hasPrefix("application/grpc-web") else { return nil }
         var rest = mediaType.dropFirst("application/grpc-web".count)
-        self.isText = rest.hasPrefix("-text")
-        if self.isText { rest = rest.dropFirst("-text".count) }
+        self.requestIsText = rest.hasPrefix("-text")
+        self.responseIsText = self.requestIsText
+        if self.requestIsText { rest = rest.dropFirst("-text".count) }
         switch rest {
         case "", "+proto": self.isJSON = false
         case "+json": self.isJSON = true
@@ -31,9 +35,9 @@ struct GRPCWebFormat: Hashable, Sendable {
         }
     }
 
-    /// The response content type: the request's flavour, named in full.
+    /// The response content type: the answer's flavour, named in full.
     var contentType: String {
-        switch (self.isText, self.isJSON) {
+        switch (self.responseIsText, self.isJSON) {
         case (false, false): "application/grpc-web+proto"
         case (false, true): "application/grpc-web+json"
         case (true, false): "application/grpc-web-text+proto"

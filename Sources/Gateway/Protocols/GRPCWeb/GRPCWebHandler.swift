@@ -78,7 +78,7 @@ final class GRPCWebHandler: Sendable {
     /// The largest body accepted on the wire: the message limit, plus base64's growth for the text flavour.
     func wireLimit(_ format: GRPCWebFormat) -> Int {
         let limit = self.configuration.limits.maxRequestBodyBytes
-        return format.isText ? limit / 3 * 4 + 4 : limit
+        return format.requestIsText ? limit / 3 * 4 + 4 : limit
     }
 
     private func collectBody(_ request: Request, format: GRPCWebFormat) async throws -> ByteBuffer {
@@ -114,7 +114,7 @@ final class GRPCWebHandler: Sendable {
         let limit = self.configuration.limits.maxRequestBodyBytes
         let frames: [GRPCWebFrame]
         do {
-            frames = try Self.frames(in: body, isText: format.isText, maximumMessageSize: limit)
+            frames = try Self.frames(in: body, isText: format.requestIsText, maximumMessageSize: limit)
         } catch {
             throw GatewayError(
                 code: error.code == .tooLarge ? .resourceExhausted : .invalidArgument, message: error.description)
@@ -152,7 +152,7 @@ final class GRPCWebHandler: Sendable {
             }
             return .messages(messages)
         }
-        if format.isText {
+        if format.requestIsText {
             return .messages(payloads.map { ByteBuffer(bytes: $0) })
         }
         return .framed(body)  // already gRPC framing, validated above
@@ -199,7 +199,7 @@ final class GRPCWebHandler: Sendable {
             return PreparedResponse(status: .ok, headers: headers, body: ByteBuffer())
         }
         let trailer = Self.trailerFrame(response.status, policy: policy, format: format)
-        if !format.isText && !format.isJSON {
+        if !format.responseIsText && !format.isJSON {
             // Binary protobuf: the received message bytes go out as they are, behind their 5-byte prefix.
             var body = ByteBuffer()
             body.reserveCapacity(GRPCWebFrame.headerSize + message.readableBytes + trailer.count)
@@ -288,7 +288,7 @@ final class GRPCWebHandler: Sendable {
             }
             return try GRPCWebFrameEncoder.message(payload)
         }
-        return format.isText ? GRPCWebTextEncoder.encode(frame) : frame
+        return format.responseIsText ? GRPCWebTextEncoder.encode(frame) : frame
     }
 
     private static func trailerFrame(_ status: UpstreamStatus, policy: MetadataPolicy, format: GRPCWebFormat)
@@ -304,7 +304,7 @@ final class GRPCWebHandler: Sendable {
         }
         let frame = GRPCWebFrameEncoder.trailers(
             status: status.code.rawValue, message: status.message, metadata: metadata)
-        return format.isText ? GRPCWebTextEncoder.encode(frame) : frame
+        return format.responseIsText ? GRPCWebTextEncoder.encode(frame) : frame
     }
 
     private static func addMetadata(_ metadata: HPACKHeaders, policy: MetadataPolicy, to headers: inout HTTPFields) {
