@@ -117,3 +117,11 @@ public struct Gateway: Service {
         }
     }
 }
+
+extension Gateway: CustomStringConvertible {
+    /// Short, for service-lifecycle logs (the generated description spelled out every route and option).
+    public var description: String {
+        "Gateway(listen: \(self.configuration.listen), \(self.configuration.listenerProtocol), "
+            + "\(self.routes.routes.count) routes)"
+    }
+}
