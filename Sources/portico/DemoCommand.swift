@@ -29,7 +29,8 @@ struct DemoCommand: AsyncParsableCommand {
                 print(Self.banner(gateway: address, backend: "\(backend)", console: hasConsole))
                 fflush(nil)  // a pipe (a test harness reading the port) would otherwise see nothing until exit
             }
-            try await runUntilSignalled([gateway], logger: logger)
+            try await runUntilSignalled(
+                [gateway], gracePeriod: gateway.configuration.limits.gracePeriod, logger: logger)
         }
     }
 

@@ -21,6 +21,16 @@ struct GatewayOptions: ParsableArguments {
     @Option(help: "The largest response message accepted from a backend, in bytes.")
     var maxResponseBytes: Int = 4 << 20
 
+    @Option(
+        help:
+            "Close a client connection idle this many seconds (no request in progress, or no open HTTP/2 stream); 0 never."
+    )
+    var idleTimeout: Double = 60
+
+    @Option(
+        help: "On shutdown (or an HTTP/2 GOAWAY), seconds a connection has to finish its calls before it is closed.")
+    var gracePeriod: Double = 30
+
     @Flag(help: "Skip JSON fields that the request message does not have, instead of answering 400.")
     var ignoreUnknownFields = false
 
@@ -92,11 +102,18 @@ struct GatewayOptions: ParsableArguments {
         guard self.defaultTimeout > 0, self.maxTimeout > 0 else {
             throw ValidationError("--default-timeout and --max-timeout must be positive")
         }
+        guard self.idleTimeout >= 0 else {
+            throw ValidationError("--idle-timeout must be 0 (never) or a positive number of seconds")
+        }
+        guard self.gracePeriod > 0 else { throw ValidationError("--grace-period must be positive") }
         var configuration = GatewayConfiguration(listen: listen)
         configuration.deadlines.defaultTimeout = .nanoseconds(Int64(self.defaultTimeout * 1e9))
         configuration.deadlines.maxTimeout = .nanoseconds(Int64(self.maxTimeout * 1e9))
         configuration.limits.maxRequestBodyBytes = self.maxRequestBytes
         configuration.limits.maxResponseMessageBytes = self.maxResponseBytes
+        configuration.limits.idleConnectionTimeout =
+            self.idleTimeout > 0 ? .nanoseconds(Int64(self.idleTimeout * 1e9)) : nil
+        configuration.limits.gracePeriod = .nanoseconds(Int64(self.gracePeriod * 1e9))
         configuration.binding.json.ignoreUnknownFields = self.ignoreUnknownFields
         configuration.binding.json.maxInputSize = self.maxRequestBytes
         configuration.binding.ignoreUnknownQueryParameters = self.ignoreUnknownQueryParameters

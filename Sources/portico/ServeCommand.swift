@@ -67,6 +67,6 @@ struct ServeCommand: AsyncParsableCommand {
             logger.info("listening on http://\(address)")
         }
         logger.info("serving \(gateway.routes.routes.count) routes")
-        try await runUntilSignalled([gateway], logger: logger)
+        try await runUntilSignalled([gateway], gracePeriod: gateway.configuration.limits.gracePeriod, logger: logger)
     }
 }

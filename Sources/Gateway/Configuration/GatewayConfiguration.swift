@@ -63,16 +63,30 @@ public struct GatewayConfiguration: Sendable {
 
     public static var defaults: GatewayConfiguration { .init() }
 
-    /// Size limits.
+    /// Size and time limits.
     public struct Limits: Sendable, Hashable {
         /// The largest request body accepted (413 beyond it). Default 4 MiB.
         public var maxRequestBodyBytes: Int
         /// The largest single response message accepted from a backend (the call fails beyond it). Default 4 MiB.
         public var maxResponseMessageBytes: Int
+        /// How long a client connection may stay open with no request in progress (HTTP/1.1) or no open stream
+        /// (HTTP/2) before the gateway closes it. Nil keeps idle connections open. Default 60 s.
+        public var idleConnectionTimeout: Duration?
+        /// How long an HTTP/2 client connection has to finish its streams once the gateway sent it GOAWAY (idle,
+        /// or shutting down) before it is closed anyway, even if the client never answers. `portico` also bounds
+        /// a graceful shutdown by it. Default 30 s.
+        public var gracePeriod: Duration
 
-        public init(maxRequestBodyBytes: Int = 4 << 20, maxResponseMessageBytes: Int = 4 << 20) {
+        public init(
+            maxRequestBodyBytes: Int = 4 << 20,
+            maxResponseMessageBytes: Int = 4 << 20,
+            idleConnectionTimeout: Duration? = .seconds(60),
+            gracePeriod: Duration = .seconds(30)
+        ) {
             self.maxRequestBodyBytes = maxRequestBodyBytes
             self.maxResponseMessageBytes = maxResponseMessageBytes
+            self.idleConnectionTimeout = idleConnectionTimeout
+            self.gracePeriod = gracePeriod
         }
 
         public static var defaults: Limits { .init() }

@@ -22,8 +22,6 @@ extension UnaryFastPath {
         private var state = State.idle
         /// Parts of pipelined requests that arrived while a claimed request was with the backend.
         private var waiting: CircularBuffer<HTTPRequestPart> = []
-        /// A graceful-shutdown request held back until the claimed request is answered.
-        private var holdsQuiesce = false
 
         enum ReadAction {
             /// Nothing to do now (the part was kept, or dropped).
@@ -84,12 +82,10 @@ extension UnaryFastPath {
             }
         }
 
-        /// The claimed request has been answered (or rejected). Returns whether a held graceful-shutdown request
-        /// must now be passed on; then take ``nextWaitingPart()`` until it returns nil.
-        mutating func answered() -> Bool {
+        /// The claimed request has been answered (or rejected); then take ``nextWaitingPart()`` until it returns
+        /// nil.
+        mutating func answered() {
             if case .calling = self.state { self.state = .idle }  // (a rejected body already went back to idle)
-            defer { self.holdsQuiesce = false }
-            return self.holdsQuiesce
         }
 
         /// A part that waited while the backend was called, once it can be read again; nil while a claimed
@@ -103,17 +99,6 @@ extension UnaryFastPath {
         mutating func forwardedResponseEnded() {
             if case .forwarding(let count) = self.state {
                 self.state = count > 1 ? .forwarding(count - 1) : .idle
-            }
-        }
-
-        /// A graceful shutdown was requested: whether to pass it on now (false: it waits for ``answered()``).
-        mutating func quiesce() -> Bool {
-            switch self.state {
-            case .collecting, .discarding, .calling:
-                self.holdsQuiesce = true
-                return false
-            case .idle, .forwarding:
-                return true
             }
         }
 

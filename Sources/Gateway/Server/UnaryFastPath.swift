@@ -72,9 +72,6 @@ final class UnaryFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if event is ChannelShouldQuiesceEvent, !self.machine.quiesce() {
-            return  // passed on once the claimed request is answered
-        }
         if case .some(.inputClosed) = event as? ChannelEvent {
             self.call?.cancel()  // the client gave up on the request
         }
@@ -202,11 +199,9 @@ final class UnaryFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         context.writeAndFlush(self.wrapOutboundOut(.end(nil)), promise: nil)
     }
 
-    /// The claimed request is answered: hand over a held shutdown, then take the requests that waited.
+    /// The claimed request is answered: take the requests that waited.
     private func answered(context: ChannelHandlerContext) {
-        if self.machine.answered() {
-            context.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
-        }
+        self.machine.answered()
         var replayed = false
         while let part = self.machine.nextWaitingPart() {
             replayed = true

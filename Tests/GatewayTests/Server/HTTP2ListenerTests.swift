@@ -15,8 +15,8 @@ import Transcoding
 
 @testable import Gateway
 
-/// The HTTP/2 listener's own parts: streams on one connection split between the fast path and Hummingbird,
-/// graceful shutdown, and the flush coalescing of a connection's answers.
+/// The HTTP/2 listener's own parts: streams on one connection split between the fast path and Hummingbird, and
+/// the flush coalescing of a connection's answers.
 @Suite(
     "HTTP/2 listener",
     .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/curl"))
@@ -39,46 +39,6 @@ struct HTTP2ListenerTests {
                 } else {
                     #expect(body.contains(#""message":"\#(path.dropFirst("/v1/echo/".count))""#), "\(path): \(body)")
                 }
-            }
-        }
-    }
-
-    @Test("a graceful shutdown lets an HTTP/2 call in flight finish, then closes the connection")
-    func gracefulShutdown() async throws {
-        let demo = DemoBackend()
-        try await demo.withRunningServer { backend in
-            var configuration = GatewayConfiguration(listen: HostAndPort(host: "127.0.0.1", port: 0))
-            configuration.defaultBackend = HostAndPort(host: backend.host, port: backend.port)
-            configuration.listenerProtocol = .h2c
-            let (addresses, listening) = AsyncStream<HostAndPort>.makeStream()
-            var logger = Logger(label: "portico.test")
-            logger.logLevel = .warning
-            let gateway = try Gateway(
-                pool: try DescriptorPool(fileDescriptorSets: [DemoDescriptorSet.bytes]),
-                configuration: configuration, logger: logger
-            ) { listening.yield($0) }
-            let group = ServiceGroup(services: [gateway], gracefulShutdownSignals: [], logger: logger)
-            try await withThrowingTaskGroup { tasks in
-                tasks.addTask { try await group.run() }
-                var iterator = addresses.makeAsyncIterator()
-                let address = try #require(await iterator.next())
-                let call = Task {
-                    try await CurlProcess.run([
-                        "-s", "--http2-prior-knowledge", "--max-time", "10", "-w", "\n%{http_code}", "-X", "POST",
-                        "-H", "content-type: application/json", "-d", #"{"duration": "0.5s"}"#,
-                        "http://127.0.0.1:\(address.port)/v1/echo:sleep",
-                    ])
-                }
-                #expect(
-                    await RESTDeadlineTests.waitUntil {
-                        demo.echo.events.events.contains { if case .sleepStarted = $0.kind { true } else { false } }
-                    })
-                await group.triggerGracefulShutdown()
-                let curl = try await call.value
-                #expect(curl.status == 0)
-                #expect(curl.output.hasSuffix("\n200"), "\(curl.output)")
-                try await tasks.next()  // the gateway stops once the call is answered
-                #expect(demo.echo.events.events.contains { $0.kind == .sleepFinished })
             }
         }
     }

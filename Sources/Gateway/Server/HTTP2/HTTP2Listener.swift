@@ -23,14 +23,20 @@ struct HTTP2Listener: HTTPChannelHandler {
 
     let responder: Responder
     let fastPath: UnaryFastPath.Services
+    /// How long a connection with no open stream stays open; nil for ever.
+    let idleTimeout: Duration?
+    /// How long a connection sent GOAWAY has to finish before it is closed anyway.
+    let gracePeriod: Duration
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
             let (streams, handOff) = AsyncStream<HTTPStream>.makeStream()
-            // Graceful shutdown (GOAWAY, then close once the open streams have ended) is NIOHTTP2's.
+            // Graceful shutdown (GOAWAY, then close once the open streams have ended) and the idle timeout are
+            // NIOHTTP2's.
             let lifecycle = NIOHTTP2ServerConnectionManagementHandler(
                 eventLoop: channel.eventLoop,
-                configuration: .init(maxIdleTime: nil, maxAge: nil, maxGraceTime: nil, keepalive: nil)
+                configuration: .init(
+                    maxIdleTime: self.idleTimeout.map(TimeAmount.init), maxAge: nil, maxGraceTime: nil, keepalive: nil)
             )
             let fastPath = self.fastPath
             let sync = channel.pipeline.syncOperations
@@ -49,7 +55,7 @@ struct HTTP2Listener: HTTPChannelHandler {
                     )
                 }
             }
-            try sync.addHandlers(lifecycle, HTTP2ConnectionCloser())
+            try sync.addHandlers(HTTP2ConnectionCloser(gracePeriod: self.gracePeriod), lifecycle)
             channel.closeFuture.whenComplete { _ in handOff.finish() }
             return Value(channel: channel, handedOffStreams: streams)
         }

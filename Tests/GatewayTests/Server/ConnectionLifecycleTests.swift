@@ -1,0 +1,138 @@
+import DemoService
+import Foundation
+import Gateway
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+import Testing
+import Transcoding
+
+/// When the gateway closes client connections, on both listeners: after the idle timeout, and on graceful
+/// shutdown once the calls in flight are answered; never in the middle of a call.
+@Suite(
+    "Client connections: idle timeout and graceful shutdown",
+    .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/curl"))
+)
+struct ConnectionLifecycleTests {
+    static let protocols: [ListenerProtocol] = [.http1, .h2c]
+
+    /// curl's flags for `listener`, and a 1 s sleep call's.
+    static func sleepCall(_ listener: ListenerProtocol, port: Int, seconds: Double) -> [String] {
+        (listener == .h2c ? ["--http2-prior-knowledge"] : []) + [
+            "-s", "--max-time", "10", "-w", "\n%{http_code}", "-X", "POST", "-H", "content-type: application/json",
+            "-d", #"{"duration": "\#(seconds)s"}"#, "http://127.0.0.1:\(port)/v1/echo:sleep",
+        ]
+    }
+
+    /// The raw client below never answers the GOAWAY's PING: on HTTP/2 it is the grace period that closes it.
+    @Test(
+        "an idle connection is closed after the idle timeout, even from a client that never answers",
+        arguments: protocols)
+    func idleConnectionClosed(listener: ListenerProtocol) async throws {
+        try await TestGateway.withDemo(configure: {
+            $0.listenerProtocol = listener
+            $0.limits.idleConnectionTimeout = .milliseconds(300)
+            $0.limits.gracePeriod = .milliseconds(300)
+        }) { gateway, _ in
+            let port = try #require(URL(string: gateway.baseURL)?.port)
+            let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .connect(host: "127.0.0.1", port: port).get()
+            if listener == .h2c {  // the connection preface and an empty SETTINGS frame
+                var preface = ByteBuffer(string: "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n")
+                HTTP2Tests.appendFrame(type: 0x4, flags: 0, stream: 0, payload: [], to: &preface)
+                try await channel.writeAndFlush(preface).get()
+            } else {
+                try await channel.writeAndFlush(ByteBuffer(string: "GET /v1/echo/x HTTP/1.1\r\nHost: x\r\n\r\n")).get()
+            }
+            let clock = ContinuousClock()
+            let start = clock.now
+            // The gateway closes the connection; if it has not after 5 s, the test does (and fails).
+            let timeout = channel.eventLoop.scheduleTask(in: .seconds(5)) { channel.close(promise: nil) }
+            try? await channel.closeFuture.get()
+            timeout.cancel()
+            let elapsed = clock.now - start
+            #expect(elapsed < .seconds(4), "the gateway kept an idle \(listener) connection open for 5 s")
+            #expect(elapsed >= .milliseconds(250))
+        }
+    }
+
+    @Test("a call that lasts longer than the idle timeout is answered", arguments: protocols)
+    func busyConnectionKept(listener: ListenerProtocol) async throws {
+        try await TestGateway.withDemo(configure: {
+            $0.listenerProtocol = listener
+            $0.limits.idleConnectionTimeout = .milliseconds(200)
+        }) { gateway, _ in
+            let port = try #require(URL(string: gateway.baseURL)?.port)
+            let curl = try await CurlProcess.run(Self.sleepCall(listener, port: port, seconds: 1))
+            #expect(curl.status == 0)
+            #expect(curl.output.hasSuffix("\n200"), "\(curl.output)")
+        }
+    }
+
+    /// Runs `body` with a gateway in a service group (so that it can be shut down gracefully) in front of a demo
+    /// backend; returns once the gateway has stopped.
+    static func withShutdownableGateway(
+        configure: (inout GatewayConfiguration) -> Void,
+        _ body: (_ port: Int, _ group: ServiceGroup, _ demo: DemoBackend) async throws -> Void
+    ) async throws {
+        let demo = DemoBackend()
+        try await demo.withRunningServer { backend in
+            var configuration = GatewayConfiguration(listen: HostAndPort(host: "127.0.0.1", port: 0))
+            configuration.defaultBackend = HostAndPort(host: backend.host, port: backend.port)
+            configure(&configuration)
+            let (addresses, listening) = AsyncStream<HostAndPort>.makeStream()
+            var logger = Logger(label: "portico.test")
+            logger.logLevel = .warning
+            let gateway = try Gateway(
+                pool: try DescriptorPool(fileDescriptorSets: [DemoDescriptorSet.bytes]),
+                configuration: configuration, logger: logger
+            ) { listening.yield($0) }
+            let group = ServiceGroup(services: [gateway], gracefulShutdownSignals: [], logger: logger)
+            try await withThrowingTaskGroup { tasks in
+                tasks.addTask { try await group.run() }
+                var iterator = addresses.makeAsyncIterator()
+                let address = try #require(await iterator.next())
+                try await body(address.port, group, demo)
+                try await tasks.next()  // the gateway has stopped
+            }
+        }
+    }
+
+    static func sleepStarted(_ demo: DemoBackend) async -> Bool {
+        await RESTDeadlineTests.waitUntil {
+            demo.echo.events.events.contains { if case .sleepStarted = $0.kind { true } else { false } }
+        }
+    }
+
+    @Test("a graceful shutdown lets a call in flight finish, then closes the connection", arguments: protocols)
+    func gracefulShutdown(listener: ListenerProtocol) async throws {
+        try await Self.withShutdownableGateway(configure: { $0.listenerProtocol = listener }) { port, group, demo in
+            let call = Task { try await CurlProcess.run(Self.sleepCall(listener, port: port, seconds: 0.5)) }
+            #expect(await Self.sleepStarted(demo))
+            await group.triggerGracefulShutdown()
+            let curl = try await call.value
+            #expect(curl.status == 0)
+            #expect(curl.output.hasSuffix("\n200"), "\(curl.output)")
+            #expect(demo.echo.events.events.contains { $0.kind == .sleepFinished })
+        }
+    }
+
+    @Test("on shutdown, an HTTP/2 call that outlasts the grace period is cut, and cancelled upstream")
+    func gracePeriodCutsLongCalls() async throws {
+        let clock = ContinuousClock()
+        let start = clock.now
+        try await Self.withShutdownableGateway(configure: {
+            $0.listenerProtocol = .h2c
+            $0.limits.gracePeriod = .milliseconds(300)
+        }) { port, group, demo in
+            let call = Task { try await CurlProcess.run(Self.sleepCall(.h2c, port: port, seconds: 30)) }
+            #expect(await Self.sleepStarted(demo))
+            await group.triggerGracefulShutdown()
+            let curl = try await call.value
+            #expect(curl.status != 0, "the call was answered: \(curl.output)")
+            #expect(await demo.echo.events.waitForCancellations(atLeast: 1, timeout: .seconds(10)))
+        }
+        #expect(clock.now - start < .seconds(10))
+    }
+}
