@@ -84,15 +84,15 @@ public struct Gateway: Service {
         let onListening = self.onListening
         let listen = self.configuration.listen
         let fastPath = UnaryFastPath.Services(rest: rest, grpcWeb: grpcWeb, cors: self.configuration.cors)
-        let idleTimeout = self.configuration.limits.idleConnectionTimeout
+        let limits = self.configuration.limits
         let logger = self.logger
         let server =
             self.configuration.listenerProtocol.isHTTP2
             ? HTTPServerBuilder { responder in
                 EventLoopBoundChannel(
                     base: HTTP2Listener(
-                        responder: responder, fastPath: fastPath, idleTimeout: idleTimeout,
-                        gracePeriod: self.configuration.limits.gracePeriod))
+                        responder: responder, fastPath: fastPath, idleTimeout: limits.idleConnectionTimeout,
+                        gracePeriod: limits.gracePeriod))
             }
             : HTTPServerBuilder { responder in
                 EventLoopBoundChannel(
@@ -100,8 +100,8 @@ public struct Gateway: Service {
                         responder: responder,
                         configuration: .init(additionalChannelHandlers: [
                             // First, so that it sees the requests of both paths: it closes a connection idle
-                            // for `idleTimeout`, and on shutdown once the requests in progress are answered.
-                            HTTPConnectionStateHandler(idleTimeout: idleTimeout, logger: logger),
+                            // for the idle timeout, and on shutdown once the requests in progress are answered.
+                            HTTPConnectionStateHandler(idleTimeout: limits.idleConnectionTimeout, logger: logger),
                             ClientConnection.Observer(), UnaryFastPath(services: fastPath),
                         ])))
             }
