@@ -252,7 +252,8 @@ struct UpstreamPoolTests {
                 #expect(response.status.code == .deadlineExceeded, "\(response.status)")
                 #expect(response.status.origin == .local)
                 #expect(elapsed >= .milliseconds(990))
-                #expect(elapsed < .seconds(1) + .milliseconds(500), "took \(elapsed)")
+                // Well before the handler's 30 s sleep ends; loose, as a busy test run may resume this task late.
+                #expect(elapsed < .seconds(10), "took \(elapsed)")
                 #expect(probe.timeoutHeaders == ["1000000u"], "server handler calls: \(probe.calls)")
                 #expect(await probe.wait { $0.cancelledHandlers == 1 })
             }
