@@ -65,6 +65,28 @@ struct ConnectionLifecycleTests {
         }
     }
 
+    @Test("an HTTP/1.1 request whose body stops arriving is cut after the idle timeout")
+    func stalledRequestBodyClosed() async throws {
+        try await TestGateway.withDemo(configure: { $0.limits.idleConnectionTimeout = .milliseconds(300) }) {
+            gateway, _ in
+            let port = try #require(URL(string: gateway.baseURL)?.port)
+            let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .connect(host: "127.0.0.1", port: port).get()
+            // A head that announces 100 bytes of body, then 2 of them, then nothing.
+            let head =
+                "POST /v1/echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\""
+            try await channel.writeAndFlush(ByteBuffer(string: head)).get()
+            let forcedByTest = Mutex(false)
+            let forced = channel.eventLoop.scheduleTask(in: .seconds(10)) {
+                forcedByTest.withLock { $0 = true }
+                channel.close(promise: nil)
+            }
+            try? await channel.closeFuture.get()
+            forced.cancel()
+            #expect(!forcedByTest.withLock { $0 }, "the gateway waited 10 s for a body that never came")
+        }
+    }
+
     @Test("a call that lasts longer than the idle timeout is answered", arguments: protocols)
     func busyConnectionKept(listener: ListenerProtocol) async throws {
         try await TestGateway.withDemo(configure: {
