@@ -85,7 +85,6 @@ public struct Gateway: Service {
         let listen = self.configuration.listen
         let fastPath = UnaryFastPath.Services(rest: rest, grpcWeb: grpcWeb, cors: self.configuration.cors)
         let limits = self.configuration.limits
-        let logger = self.logger
         let server =
             self.configuration.listenerProtocol.isHTTP2
             ? HTTPServerBuilder { responder in
@@ -101,7 +100,9 @@ public struct Gateway: Service {
                         configuration: .init(additionalChannelHandlers: [
                             // First, so that it sees the requests of both paths: it closes a connection idle
                             // for the idle timeout, and on shutdown once the requests in progress are answered.
-                            HTTPConnectionStateHandler(idleTimeout: limits.idleConnectionTimeout, logger: logger),
+                            // (It takes the shutdown signal: the state handler HTTP1Channel adds after these,
+                            // which sees only the responder's requests, never gets it.)
+                            HTTP1ConnectionLifecycle(idleTimeout: limits.idleConnectionTimeout),
                             ClientConnection.Observer(), UnaryFastPath(services: fastPath),
                         ])))
             }

@@ -1,5 +1,6 @@
 import HTTPTypes
 import NIOCore
+import NIOHTTP1
 import NIOHTTPTypes
 import Transcoding
 
@@ -16,6 +17,10 @@ import Transcoding
 ///
 /// HTTP/1.1 pipelining keeps its order: requests that arrive while a claimed one is answered wait here, and
 /// while Hummingbird answers a request, the following ones go to it as well until its response has ended.
+///
+/// On HTTP/1.1 an answer is written as bytes, head and body in one buffer, straight past the HTTP codec handlers
+/// to the socket (they have nothing to do between two whole responses), and ``HTTP1ConnectionLifecycle`` is told
+/// it ended. In an HTTP/2 stream it is written as parts, through the stream's codec.
 final class UnaryFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -45,9 +50,19 @@ final class UnaryFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     private var machine = StateMachine<Claim>()
     /// The backend call of the claimed request while it runs (nil otherwise), to cancel if the client goes away.
     private var call: UpstreamUnaryCall?
+    /// On HTTP/1.1, the context of the response encoder: a write through it goes straight to the socket.
+    private var socketContext: ChannelHandlerContext?
 
     init(services: Services) {
         self.services = services
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.socketContext = try? context.pipeline.syncOperations.context(handlerType: HTTPResponseEncoder.self)
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.socketContext = nil
     }
 
     // MARK: Inbound
@@ -191,6 +206,11 @@ final class UnaryFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         headers[.contentLength] = String(answer.body.readableBytes)
         headers[.date] = HTTPDate.now
         self.services.cors.addResponseHeaders(forRequest: head.headerFields, to: &headers)
+        if let socketContext = self.socketContext {
+            Self.writeBytes(status: answer.status, headers: headers, body: answer.body, to: socketContext)
+            context.triggerUserOutboundEvent(HTTP1ConnectionLifecycle.SerializedResponseWritten(), promise: nil)
+            return
+        }
         context.write(
             self.wrapOutboundOut(.head(HTTPResponse(status: answer.status, headerFields: headers))), promise: nil)
         if answer.body.readableBytes > 0 {
@@ -198,6 +218,26 @@ final class UnaryFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         }
         context.writeAndFlush(self.wrapOutboundOut(.end(nil)), promise: nil)
     }
+
+    /// An HTTP/1.1 response as bytes: one buffer for the head and a small body, a second write for a large body
+    /// (not copied).
+    private static func writeBytes(
+        status: HTTPResponse.Status, headers: HTTPFields, body: ByteBuffer, to socketContext: ChannelHandlerContext
+    ) {
+        let copiesBody = body.readableBytes <= Self.largestCopiedBody
+        var bytes = socketContext.channel.allocator.buffer(capacity: 512 + (copiesBody ? body.readableBytes : 0))
+        HTTP1ResponseHead.write(status: status, headers: headers, into: &bytes)
+        if copiesBody {
+            bytes.writeImmutableBuffer(body)
+            socketContext.writeAndFlush(NIOAny(IOData.byteBuffer(bytes)), promise: nil)
+        } else {
+            socketContext.write(NIOAny(IOData.byteBuffer(bytes)), promise: nil)
+            socketContext.writeAndFlush(NIOAny(IOData.byteBuffer(body)), promise: nil)
+        }
+    }
+
+    /// Bodies up to this size are copied behind the head, so that the response leaves in one buffer.
+    private static let largestCopiedBody = 16 * 1024
 
     /// The claimed request is answered: take the requests that waited.
     private func answered(context: ChannelHandlerContext) {
