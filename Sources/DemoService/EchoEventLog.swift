@@ -48,8 +48,8 @@ public final class EchoEventLog: Sendable {
     public var cancellations: Int { self.state.withLock { $0.cancellations } }
 
     /// Waits until at least `count` cancellations have been recorded, checking every 10 ms for at most
-    /// `timeout`. Returns whether they were.
-    public func waitForCancellations(atLeast count: Int, timeout: Duration = .seconds(5)) async -> Bool {
+    /// `timeout` (by default a bound generous enough for a busy test run). Returns whether they were.
+    public func waitForCancellations(atLeast count: Int, timeout: Duration = .seconds(30)) async -> Bool {
         let clock = ContinuousClock()
         let end = clock.now.advanced(by: timeout)
         while self.cancellations < count {

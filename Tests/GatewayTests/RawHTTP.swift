@@ -22,6 +22,15 @@ enum RawHTTP {
         }
     }
 
+    /// Connects and sends `bytes` from the event loop as soon as the connection is up, so that a test task resumed
+    /// late cannot miss a short timeout of the server's; the caller closes the channel.
+    static func connect(port: Int, sending bytes: ByteBuffer) async throws -> any Channel {
+        try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connect(host: "127.0.0.1", port: port)
+            .flatMap { channel in channel.writeAndFlush(bytes).map { channel } }
+            .get()
+    }
+
     /// A GET with `Connection: close`, path sent byte for byte.
     static func get(port: Int, path: String) async throws -> (status: Int, body: String) {
         let response = try await Self.exchange(

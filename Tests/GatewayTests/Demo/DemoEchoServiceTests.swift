@@ -192,7 +192,7 @@ struct DemoEchoServiceTests {
             let call = Task { try await echo.sleep(request) }
             // Cancel once the backend is sleeping, so the cancellation has to cross the wire.
             let clock = ContinuousClock()
-            let giveUp = clock.now.advanced(by: .seconds(5))
+            let giveUp = clock.now.advanced(by: .seconds(30))  // a bound for a busy test run
             while backend.echo.events.events.isEmpty, clock.now < giveUp {
                 try await Task.sleep(for: .milliseconds(5))
             }
