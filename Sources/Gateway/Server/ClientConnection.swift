@@ -4,9 +4,10 @@ import Synchronization
 /// Tells a request in flight that its client went away, so that the upstream call is cancelled instead of
 /// running to completion for nobody.
 ///
-/// One per HTTP connection. `ClientConnection.Observer`, a channel handler, marks it closed when the client
-/// closes its side (a half-close counts: HTTP/1.1 clients close to abandon a request); the request's task
-/// registers itself while it waits for the backend and is cancelled at that moment.
+/// One per HTTP/1.1 connection, and per HTTP/2 stream passed on to the Hummingbird responder (the stream closes
+/// when the client resets it or goes away). `ClientConnection.Observer`, a channel handler, marks it closed when
+/// the client closes its side (a half-close counts: HTTP/1.1 clients close to abandon a request); the request's
+/// task registers itself while it waits for the backend and is cancelled at that moment.
 final class ClientConnection: Sendable {
     private struct State {
         var isClosed = false

@@ -94,8 +94,11 @@ struct HTTP2Tests {
         }
     }
 
-    @Test("a client that closes its HTTP/2 connection without resetting its stream cancels the call upstream")
-    func h2cConnectionClosed() async throws {
+    /// With `expect: 100-continue` the request is one the fast path passes on to the Hummingbird responder.
+    @Test(
+        "a client that closes its HTTP/2 connection without resetting its stream cancels the call upstream",
+        arguments: [[], [("expect", "100-continue")]])
+    func h2cConnectionClosed(extraHeaders: [(String, String)]) async throws {
         try await TestGateway.withDemo(configure: {
             $0.listenerProtocol = .h2c
             RESTDeadlineTests.farDeadline(&$0)
@@ -110,7 +113,7 @@ struct HTTP2Tests {
             for (name, value) in [
                 (":method", "POST"), (":scheme", "http"), (":path", "/v1/echo:sleep"), (":authority", "x"),
                 ("content-type", "application/json"),
-            ] {
+            ] + extraHeaders {
                 // HPACK: a literal header field without indexing, new name, no Huffman coding.
                 headers +=
                     [0x00, UInt8(name.utf8.count)] + Array(name.utf8) + [UInt8(value.utf8.count)] + Array(value.utf8)

@@ -3,7 +3,8 @@ import NIOHTTPTypes
 
 /// The end of an HTTP/2 stream's pipeline: a request that reaches it was not claimed by ``UnaryFastPath``, so
 /// the stream is wrapped in an `NIOAsyncChannel` (only now, to spare the claimed ones that cost) and handed to
-/// the connection's task, which serves it with the Hummingbird responder.
+/// the connection's task, which serves it with the Hummingbird responder. The stream gets a
+/// ``ClientConnection/Observer`` too, so that its upstream call is cancelled if the client goes away.
 final class HTTP2StreamHandOff: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -16,7 +17,8 @@ final class HTTP2StreamHandOff: ChannelInboundHandler, RemovableChannelHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         do {
-            // The async channel's handler goes after this one, which then steps aside.
+            // The observer and the async channel's handler go after this one, which then steps aside.
+            try context.pipeline.syncOperations.addHandler(ClientConnection.Observer())
             let stream = try HTTP2Listener.HTTPStream(wrappingChannelSynchronously: context.channel)
             guard case .enqueued = self.streams.yield(stream) else {
                 context.close(promise: nil)  // the connection is going away
