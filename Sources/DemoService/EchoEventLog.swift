@@ -47,12 +47,25 @@ public final class EchoEventLog: Sendable {
     /// How many calls stopped early because they were cancelled, since the log was created.
     public var cancellations: Int { self.state.withLock { $0.cancellations } }
 
-    /// Waits until at least `count` cancellations have been recorded, checking every 10 ms for at most
-    /// `timeout` (by default a bound generous enough for a busy test run). Returns whether they were.
+    /// Waits until at least `count` cancellations have been recorded. Returns whether they were.
     public func waitForCancellations(atLeast count: Int, timeout: Duration = .seconds(30)) async -> Bool {
+        await Self.wait(timeout) { self.cancellations >= count }
+    }
+
+    /// Waits until a `Sleep` call has started: the moment a test may make its client go away. Returns whether
+    /// one did.
+    public func waitForSleepStarted(timeout: Duration = .seconds(30)) async -> Bool {
+        await Self.wait(timeout) {
+            self.events.contains { if case .sleepStarted = $0.kind { true } else { false } }
+        }
+    }
+
+    /// Checks `condition` every 10 ms for at most `timeout` (by default a bound generous enough for a busy test
+    /// run, not a measure of speed).
+    private static func wait(_ timeout: Duration, until condition: () -> Bool) async -> Bool {
         let clock = ContinuousClock()
         let end = clock.now.advanced(by: timeout)
-        while self.cancellations < count {
+        while !condition() {
             guard clock.now < end, !Task.isCancelled else { return false }
             try? await Task.sleep(for: .milliseconds(10))
         }

@@ -26,6 +26,12 @@ struct TestGateway: Sendable {
         }
     }
 
+    /// For the tests of clients that go away: a default deadline that cannot end the call while the test waits
+    /// for the cancellation (the demo records both alike), so that a deadline is never mistaken for it.
+    static func farDeadline(_ configuration: inout GatewayConfiguration) {
+        configuration.deadlines.defaultTimeout = .seconds(300)
+    }
+
     /// Runs `body` with a gateway serving the demo descriptors with `configuration` (its backend is up to you).
     static func with<T: Sendable>(
         configuration: GatewayConfiguration,

@@ -191,11 +191,7 @@ struct DemoEchoServiceTests {
             request.duration = Google_Protobuf_Duration(seconds: 30)
             let call = Task { try await echo.sleep(request) }
             // Cancel once the backend is sleeping, so the cancellation has to cross the wire.
-            let clock = ContinuousClock()
-            let giveUp = clock.now.advanced(by: .seconds(30))  // a bound for a busy test run
-            while backend.echo.events.events.isEmpty, clock.now < giveUp {
-                try await Task.sleep(for: .milliseconds(5))
-            }
+            #expect(await backend.echo.events.waitForSleepStarted())
             call.cancel()
             let outcome = await call.result
             #expect(throws: (any Error).self) { try outcome.get() }

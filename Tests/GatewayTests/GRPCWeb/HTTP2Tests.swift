@@ -2,7 +2,6 @@ import DemoService
 import Foundation
 import Gateway
 import NIOCore
-import NIOPosix
 import SwiftProtobuf
 import Testing
 import Transcoding
@@ -70,7 +69,7 @@ struct HTTP2Tests {
     func h2cDisconnect() async throws {
         try await TestGateway.withDemo(configure: {
             $0.listenerProtocol = .h2c
-            RESTDeadlineTests.farDeadline(&$0)
+            TestGateway.farDeadline(&$0)
         }) { gateway, demo in
             // curl is killed once the call has reached the backend (a timer of its own could beat the call there
             // on a busy test run); the kernel then closes its connection, with no RST_STREAM or GOAWAY sent. It
@@ -85,10 +84,7 @@ struct HTTP2Tests {
             ]
             try curl.run()
             defer { kill(curl.processIdentifier, SIGKILL) }
-            #expect(
-                await RESTDeadlineTests.waitUntil {
-                    demo.echo.events.events.contains { if case .sleepStarted = $0.kind { true } else { false } }
-                })
+            #expect(await demo.echo.events.waitForSleepStarted())
             kill(curl.processIdentifier, SIGKILL)
             #expect(await demo.echo.events.waitForCancellations(atLeast: 1))
         }
@@ -101,11 +97,9 @@ struct HTTP2Tests {
     func h2cConnectionClosed(extraHeaders: [(String, String)]) async throws {
         try await TestGateway.withDemo(configure: {
             $0.listenerProtocol = .h2c
-            RESTDeadlineTests.farDeadline(&$0)
+            TestGateway.farDeadline(&$0)
         }) { gateway, demo in
             let port = try #require(URL(string: gateway.baseURL)?.port)
-            let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                .connect(host: "127.0.0.1", port: port).get()
             let body = Array(#"{"duration": "300s"}"#.utf8)
             var request = ByteBuffer(string: "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n")
             Self.appendFrame(type: 0x4, flags: 0, stream: 0, payload: [], to: &request)  // SETTINGS
@@ -120,11 +114,8 @@ struct HTTP2Tests {
             }
             Self.appendFrame(type: 0x1, flags: 0x4, stream: 1, payload: headers, to: &request)  // HEADERS, END_HEADERS
             Self.appendFrame(type: 0x0, flags: 0x1, stream: 1, payload: body, to: &request)  // DATA, END_STREAM
-            try await channel.writeAndFlush(request).get()
-            #expect(
-                await RESTDeadlineTests.waitUntil {
-                    demo.echo.events.events.contains { if case .sleepStarted = $0.kind { true } else { false } }
-                })
+            let channel = try await RawHTTP.connect(port: port, sending: request)
+            #expect(await demo.echo.events.waitForSleepStarted())
             try await channel.close(mode: .output).get()  // a FIN, with no RST_STREAM or GOAWAY before it
             #expect(await demo.echo.events.waitForCancellations(atLeast: 1))
             try? await channel.close().get()

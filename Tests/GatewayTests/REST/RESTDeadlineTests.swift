@@ -49,42 +49,23 @@ struct RESTDeadlineTests {
         }
     }
 
-    /// For the tests of clients that go away: a deadline that cannot end the call while the test waits for the
-    /// cancellation (so a deadline is never mistaken for it).
-    static func farDeadline(_ configuration: inout GatewayConfiguration) {
-        configuration.deadlines.defaultTimeout = .seconds(300)
-    }
-
     @Test("a client that disconnects cancels a unary call upstream")
     func unaryDisconnect() async throws {
-        try await TestGateway.withDemo(configure: Self.farDeadline) { gateway, demo in
+        try await TestGateway.withDemo(configure: TestGateway.farDeadline) { gateway, demo in
             let client = Task {
                 try await gateway.send(.POST, "/v1/echo:sleep", body: #"{"duration": "300s"}"#, timeout: .seconds(60))
             }
             // Disconnect only once the backend is really working on the call.
-            #expect(
-                await Self.waitUntil {
-                    demo.echo.events.events.contains { if case .sleepStarted = $0.kind { true } else { false } }
-                })
+            #expect(await demo.echo.events.waitForSleepStarted())
             client.cancel()
             await #expect(throws: (any Error).self) { try await client.value }
             #expect(await demo.echo.events.waitForCancellations(atLeast: 1))
         }
     }
 
-    /// Polls `condition` every 20 ms for up to 30 s (a bound for a starved test run, not a measure of speed).
-    static func waitUntil(_ condition: () -> Bool) async -> Bool {
-        let deadline = ContinuousClock.now + .seconds(30)
-        while ContinuousClock.now < deadline {
-            if condition() { return true }
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-        return condition()
-    }
-
     @Test("a client that disconnects from a stream cancels it upstream")
     func streamDisconnect() async throws {
-        try await TestGateway.withDemo(configure: Self.farDeadline) { gateway, demo in
+        try await TestGateway.withDemo(configure: TestGateway.farDeadline) { gateway, demo in
             let (firstChunk, signal) = AsyncStream<Void>.makeStream()
             let reader = Task {
                 let request = HTTPClientRequest(url: gateway.baseURL + "/v1/echo/x:expand?count=100&interval=1s")

@@ -125,17 +125,11 @@ struct ConnectionLifecycleTests {
         }
     }
 
-    static func sleepStarted(_ demo: DemoBackend) async -> Bool {
-        await RESTDeadlineTests.waitUntil {
-            demo.echo.events.events.contains { if case .sleepStarted = $0.kind { true } else { false } }
-        }
-    }
-
     @Test("a graceful shutdown lets a call in flight finish, then closes the connection", arguments: protocols)
     func gracefulShutdown(listener: ListenerProtocol) async throws {
         try await Self.withShutdownableGateway(configure: { $0.listenerProtocol = listener }) { port, group, demo in
             let call = Task { try await CurlProcess.run(Self.sleepCall(listener, port: port, seconds: 0.5)) }
-            #expect(await Self.sleepStarted(demo))
+            #expect(await demo.echo.events.waitForSleepStarted())
             await group.triggerGracefulShutdown()
             let curl = try await call.value
             #expect(curl.status == 0)
@@ -149,12 +143,12 @@ struct ConnectionLifecycleTests {
         try await Self.withShutdownableGateway(configure: {
             $0.listenerProtocol = .h2c
             $0.limits.gracePeriod = .milliseconds(300)
-            RESTDeadlineTests.farDeadline(&$0)
+            TestGateway.farDeadline(&$0)
         }) { port, group, demo in
             // Without the grace period the call would run its 30 s and be answered (curl exits 0).
             // curl must not be the one to give up: --max-time 60.
             let call = Task { try await CurlProcess.run(Self.sleepCall(.h2c, port: port, seconds: 30, maxTime: 60)) }
-            #expect(await Self.sleepStarted(demo))
+            #expect(await demo.echo.events.waitForSleepStarted())
             await group.triggerGracefulShutdown()
             let curl = try await call.value
             #expect(curl.status != 0 && curl.status != 28, "curl exit \(curl.status): \(curl.output)")
