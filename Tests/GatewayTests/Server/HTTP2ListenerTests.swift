@@ -79,14 +79,17 @@ private final class FlushCounter: ChannelOutboundHandler {
     }
 }
 
-/// An h2c client that sends its requests as concurrent streams of one connection.
+/// An h2c client that sends its requests as streams of one connection.
 enum H2CClient {
     struct Reply: Sendable {
         let status: HTTPResponse.Status
         let body: [UInt8]
     }
 
-    static func get(_ paths: [String], port: Int) async throws -> [Reply] {
+    typealias Multiplexer = NIOHTTP2Handler.AsyncStreamMultiplexer<Void>
+
+    /// Runs `body` with a new connection's stream multiplexer; the connection is closed after.
+    static func withConnection<T>(port: Int, _ body: (Multiplexer) async throws -> T) async throws -> T {
         let (channel, multiplexer) = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connect(host: "127.0.0.1", port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -97,36 +100,49 @@ enum H2CClient {
                 }
             }
         defer { channel.close(promise: nil) }
-        return try await withThrowingTaskGroup(of: (Int, Reply).self) { group in
-            for (index, path) in paths.enumerated() {
-                let stream = try await multiplexer.openStream { stream in
-                    stream.eventLoop.makeCompletedFuture {
-                        try stream.pipeline.syncOperations.addHandler(HTTP2FramePayloadToHTTPClientCodec())
-                        return try NIOAsyncChannel<HTTPResponsePart, HTTPRequestPart>(
-                            wrappingChannelSynchronously: stream)
-                    }
+        return try await body(multiplexer)
+    }
+
+    /// The GETs sent at once, as concurrent streams; the replies in the order of `paths`.
+    static func get(_ paths: [String], port: Int) async throws -> [Reply] {
+        try await Self.withConnection(port: port) { multiplexer in
+            try await withThrowingTaskGroup(of: (Int, Reply).self) { group in
+                for (index, path) in paths.enumerated() {
+                    let head = HTTPRequest(method: .get, scheme: "http", authority: "127.0.0.1", path: path)
+                    group.addTask { (index, try await Self.send(head, on: multiplexer)) }
                 }
-                group.addTask {
-                    try await stream.executeThenClose { inbound, outbound in
-                        let head = HTTPRequest(method: .get, scheme: "http", authority: "127.0.0.1", path: path)
-                        try await outbound.write(.head(head))
-                        try await outbound.write(.end(nil))
-                        var status = HTTPResponse.Status.internalServerError
-                        var body: [UInt8] = []
-                        for try await part in inbound {
-                            switch part {
-                            case .head(let response): status = response.status
-                            case .body(let bytes): body += bytes.readableBytesView
-                            case .end: break
-                            }
-                        }
-                        return (index, Reply(status: status, body: body))
-                    }
-                }
+                var replies = [Reply?](repeating: nil, count: paths.count)
+                for try await (index, reply) in group { replies[index] = reply }
+                return replies.compactMap { $0 }
             }
-            var replies = [Reply?](repeating: nil, count: paths.count)
-            for try await (index, reply) in group { replies[index] = reply }
-            return replies.compactMap { $0 }
+        }
+    }
+
+    /// One request on a new stream. The body's writes may fail once the server has answered and reset the
+    /// stream; what the server sent before is the reply.
+    static func send(_ head: HTTPRequest, body: ByteBuffer? = nil, on multiplexer: Multiplexer) async throws -> Reply {
+        let stream = try await multiplexer.openStream { stream in
+            stream.eventLoop.makeCompletedFuture {
+                try stream.pipeline.syncOperations.addHandler(HTTP2FramePayloadToHTTPClientCodec())
+                return try NIOAsyncChannel<HTTPResponsePart, HTTPRequestPart>(wrappingChannelSynchronously: stream)
+            }
+        }
+        return try await stream.executeThenClose { inbound, outbound in
+            try await outbound.write(.head(head))
+            if let body { try? await outbound.write(.body(body)) }
+            try? await outbound.write(.end(nil))
+            var status: HTTPResponse.Status?
+            var bytes: [UInt8] = []
+            do {
+                for try await part in inbound {
+                    switch part {
+                    case .head(let response): status = response.status
+                    case .body(let chunk): bytes += chunk.readableBytesView
+                    case .end: break
+                    }
+                }
+            } catch  where status != nil {}  // the reset that followed a whole answer
+            return Reply(status: status ?? .internalServerError, body: bytes)
         }
     }
 }

@@ -7,11 +7,11 @@ import NIOHTTPTypesHTTP2
 
 /// The HTTP/2 (h2c) listener: one connection's pipeline and the tasks that serve its streams.
 ///
-/// It differs from Hummingbird's `HTTP2Channel` in what a stream costs. Each stream gets a light pipeline (the
-/// HTTP/2 to HTTP codec and ``UnaryFastPath``), and only a stream the fast path passes on is wrapped in an
-/// `NIOAsyncChannel` and given a task running Hummingbird's request loop. A unary call, the common case, thus
-/// costs no task, no async bridge and no generic async-sequence machinery. The connection also writes the
-/// answers of a burst of streams with one syscall (``FlushCoalescer``) instead of one per stream.
+/// It differs from Hummingbird's `HTTP2Channel` in what a stream costs. A unary call, the common case, is
+/// answered from the connection's frames by ``HTTP2UnaryFastPath``: no stream channel, task, async bridge or
+/// HTTP codec. Only the streams it passes on reach the multiplexer, whose stream channels get the HTTP/2 to HTTP
+/// codec and are handed to a task running Hummingbird's request loop (``HTTP2StreamHandOff``). The connection
+/// also writes the answers of a burst of streams with one syscall (``FlushCoalescer``) instead of one per stream.
 struct HTTP2Listener: HTTPChannelHandler {
     typealias HTTPStream = NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>
 
@@ -32,29 +32,26 @@ struct HTTP2Listener: HTTPChannelHandler {
         channel.eventLoop.makeCompletedFuture {
             let (streams, handOff) = AsyncStream<HTTPStream>.makeStream()
             // Graceful shutdown (GOAWAY, then close once the open streams have ended) and the idle timeout are
-            // NIOHTTP2's.
+            // NIOHTTP2's; it counts the open streams from the stream events NIOHTTP2Handler sends down the pipeline.
             let lifecycle = NIOHTTP2ServerConnectionManagementHandler(
                 eventLoop: channel.eventLoop,
                 configuration: .init(
                     maxIdleTime: self.idleTimeout.map(TimeAmount.init), maxAge: nil, maxGraceTime: nil, keepalive: nil)
             )
-            let fastPath = self.fastPath
             let sync = channel.pipeline.syncOperations
-            try sync.addHandler(FlushCoalescer())
-            _ = try sync.configureHTTP2Pipeline(
-                mode: .server,
-                connectionConfiguration: .init(),
-                streamConfiguration: .init(),
-                streamDelegate: lifecycle.http2StreamDelegate
-            ) { stream in
-                stream.eventLoop.makeCompletedFuture {
-                    try stream.pipeline.syncOperations.addHandlers(
-                        HTTP2FramePayloadToHTTPServerCodec(),
-                        UnaryFastPath(services: fastPath),
-                        HTTP2StreamHandOff(streams: handOff)
-                    )
-                }
-            }
+            try sync.addHandlers(
+                FlushCoalescer(),
+                NIOHTTP2Handler(mode: .server, connectionConfiguration: .init(), streamConfiguration: .init()),
+                HTTP2UnaryFastPath(services: self.fastPath),
+                HTTP2StreamMultiplexer(
+                    mode: .server, channel: channel,
+                    inboundStreamInitializer: { stream in
+                        stream.eventLoop.makeCompletedFuture {
+                            try stream.pipeline.syncOperations.addHandlers(
+                                HTTP2FramePayloadToHTTPServerCodec(), HTTP2StreamHandOff(streams: handOff))
+                        }
+                    })
+            )
             try sync.addHandlers(HTTP2ConnectionCloser(gracePeriod: self.gracePeriod), lifecycle)
             channel.closeFuture.whenComplete { _ in handOff.finish() }
             return Value(channel: channel, handedOffStreams: streams)

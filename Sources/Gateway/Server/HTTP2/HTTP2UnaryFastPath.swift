@@ -1,0 +1,188 @@
+import HTTPTypes
+import NIOCore
+import NIOHPACK
+import NIOHTTP2
+
+/// Answers the unary REST and gRPC-Web calls of an HTTP/2 connection from its frames, with no stream channel,
+/// task or HTTP codec per request: it sits between `NIOHTTP2Handler` and the stream multiplexer, claims a
+/// stream from its request head (``UnaryFastPath/Services/claim(_:)``), collects its body, calls the backend
+/// with a completion handler and writes the answer as a HEADERS and a DATA frame. A stream it does not claim
+/// goes on to the multiplexer, frames and all, which gives it a stream channel served by Hummingbird.
+///
+/// What a stream channel would do for a claimed stream is done here: its flow-control window is kept open while
+/// the body arrives, its backend call is cancelled when the client resets it or the connection closes, and a
+/// body over its limit is answered 413 and the stream reset (NO_ERROR), so that the client stops sending.
+final class HTTP2UnaryFastPath: ChannelDuplexHandler {
+    typealias InboundIn = HTTP2Frame
+    typealias InboundOut = HTTP2Frame
+    typealias OutboundIn = HTTP2Frame
+    typealias OutboundOut = HTTP2Frame
+
+    private let services: UnaryFastPath.Services
+    private var streams = Streams<UnaryFastPath.Services.Claim, UpstreamUnaryCall>()
+
+    /// The inbound window a claimed stream is given back once half of it is used (the HTTP/2 initial window, which
+    /// the gateway does not change).
+    private static let streamWindow = 65_535
+
+    init(services: UnaryFastPath.Services) {
+        self.services = services
+    }
+
+    // MARK: Inbound
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let frame = self.unwrapInboundIn(data)
+        let stream = frame.streamID
+        if self.streams.isClaimed(stream) {
+            switch frame.payload {
+            case .headers:  // trailers: they end the request, and a unary call has no use for them
+                self.perform(self.streams.received(stream, body: nil, endStream: true), stream, context: context)
+            case .data(let body):
+                guard case .byteBuffer(let chunk) = body.data else { return }  // (inbound data is always a buffer)
+                self.perform(
+                    self.streams.received(stream, body: chunk, endStream: body.endStream), stream, context: context)
+            default:
+                break  // WINDOW_UPDATE, RST_STREAM, PRIORITY: NIOHTTP2 has acted on them; a reset's close follows
+            }
+            return
+        }
+        if case .headers(let headers) = frame.payload, stream != .rootStream, let head = Self.request(headers.headers),
+            let (claim, limit) = self.services.claim(head)
+        {
+            let action = self.streams.claimed(
+                stream, head: head, claim: claim, limit: limit, endStream: headers.endStream)
+            self.perform(action, stream, context: context)
+        } else {
+            // The multiplexer's: connection frames, and the streams not claimed (whose trailers, with no `:method`,
+            // go on too).
+            context.fireChannelRead(data)
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        switch event {
+        case let closed as StreamClosedEvent:
+            self.streams.closed(closed.streamID)?.cancel()
+        case let window as NIOHTTP2WindowUpdatedEvent where self.streams.isCollecting(window.streamID):
+            if let size = window.inboundWindowSize, size <= Self.streamWindow / 2 {
+                let update = HTTP2Frame(
+                    streamID: window.streamID, payload: .windowUpdate(windowSizeIncrement: Self.streamWindow - size))
+                context.writeAndFlush(self.wrapOutboundOut(update), promise: nil)
+            }
+        default:
+            break
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        for call in self.streams.closedAll() { call.cancel() }
+        context.fireChannelInactive()
+    }
+
+    // MARK: Calling
+
+    private func perform(
+        _ action: Streams<UnaryFastPath.Services.Claim, UpstreamUnaryCall>.Action, _ stream: HTTP2StreamID,
+        context: ChannelHandlerContext
+    ) {
+        switch action {
+        case .none:
+            break
+        case .call(let head, let claim, let body):
+            self.call(head, claim, body: body, stream: stream, context: context)
+        case .rejectTooLarge(let head, let claim):
+            // The reset goes once the answer has: NIOHTTP2 would drop the answer's frames still buffered.
+            let written = context.eventLoop.makePromise(of: Void.self)
+            let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+            written.futureResult.whenSuccess {
+                let (handler, context) = loopBound.value
+                guard handler.streams.isClaimed(stream) else { return }  // the request ended meanwhile
+                let reset = HTTP2Frame(streamID: stream, payload: .rstStream(.noError))
+                context.writeAndFlush(handler.wrapOutboundOut(reset), promise: nil)
+            }
+            self.write(self.services.tooLarge(claim), for: head, stream: stream, context: context, promise: written)
+        }
+    }
+
+    private func call(
+        _ head: HTTPRequest, _ claim: UnaryFastPath.Services.Claim, body: ByteBuffer, stream: HTTP2StreamID,
+        context: ChannelHandlerContext
+    ) {
+        let eventLoop = context.eventLoop
+        let loopBound = NIOLoopBound((self, context), eventLoop: eventLoop)
+        let start = self.services.start(head, claim, body: body) { answer in
+            if eventLoop.inEventLoop {
+                let (handler, context) = loopBound.value
+                handler.finish(answer, for: head, stream: stream, context: context)
+            } else {
+                eventLoop.execute {
+                    let (handler, context) = loopBound.value
+                    handler.finish(answer, for: head, stream: stream, context: context)
+                }
+            }
+        }
+        switch start {
+        case .started(let call): self.streams.started(stream, call: call)
+        case .failed(let answer): self.finish(answer, for: head, stream: stream, context: context)
+        }
+    }
+
+    private func finish(
+        _ answer: PreparedResponse, for head: HTTPRequest, stream: HTTP2StreamID, context: ChannelHandlerContext
+    ) {
+        guard self.streams.answer(stream) else { return }  // the client reset the stream, or left
+        self.write(answer, for: head, stream: stream, context: context)
+    }
+
+    // MARK: Answering
+
+    /// Writes the answer as a HEADERS frame and a DATA frame (none for an empty body); `promise` is the last one's.
+    private func write(
+        _ answer: PreparedResponse, for head: HTTPRequest, stream: HTTP2StreamID, context: ChannelHandlerContext,
+        promise: EventLoopPromise<Void>? = nil
+    ) {
+        let fields = self.services.headers(of: answer, for: head)
+        var headers = HPACKHeaders()
+        headers.reserveCapacity(fields.count + 1)
+        headers.add(name: ":status", value: String(answer.status.code))
+        for field in fields { headers.add(name: field.name.canonicalName, value: field.value) }
+        let hasBody = answer.body.readableBytes > 0
+        let head = HTTP2Frame(streamID: stream, payload: .headers(.init(headers: headers, endStream: !hasBody)))
+        context.write(self.wrapOutboundOut(head), promise: hasBody ? nil : promise)
+        if hasBody {
+            let body = HTTP2Frame(
+                streamID: stream, payload: .data(.init(data: .byteBuffer(answer.body), endStream: true)))
+            context.write(self.wrapOutboundOut(body), promise: promise)
+        }
+        context.flush()
+    }
+
+    /// The request a HEADERS frame opens a stream with; nil if it is not one HTTPTypes can hold (the multiplexer's
+    /// codec then answers it). NIOHTTP2 has validated the block: pseudo-header fields first, names lowercase.
+    static func request(_ headers: HPACKHeaders) -> HTTPRequest? {
+        var method: HTTPRequest.Method?
+        var scheme: String?
+        var authority: String?
+        var path: String?
+        var fields = HTTPFields()
+        fields.reserveCapacity(headers.count)
+        for (name, value, _) in headers {
+            if name.utf8.first == UInt8(ascii: ":") {
+                switch name {
+                case ":method": method = HTTPRequest.Method(value)
+                case ":scheme": scheme = value
+                case ":authority": authority = value
+                case ":path": path = value
+                default: return nil  // e.g. `:protocol` of an extended CONNECT
+                }
+            } else {
+                guard let name = HTTPField.Name(name) else { return nil }
+                fields.append(HTTPField(name: name, value: value))
+            }
+        }
+        guard let method else { return nil }
+        return HTTPRequest(method: method, scheme: scheme, authority: authority, path: path, headerFields: fields)
+    }
+}

@@ -1,0 +1,123 @@
+import HTTPTypes
+import NIOCore
+import Transcoding
+
+extension UnaryFastPath {
+    /// What a fast path does with a unary call, whichever protocol carries it: claim the request from its head,
+    /// start the backend call, and shape the answer. ``UnaryFastPath`` (HTTP/1.1) and ``HTTP2UnaryFastPath``
+    /// differ only in how requests reach them and answers leave. One instance is shared by every connection (a
+    /// class, so that a request retains it once instead of copying the handlers' fields).
+    final class Services: Sendable {
+        let rest: RESTHandler
+        let grpcWeb: GRPCWebHandler
+        let cors: CORSPolicy
+
+        init(rest: RESTHandler, grpcWeb: GRPCWebHandler, cors: CORSPolicy) {
+            self.rest = rest
+            self.grpcWeb = grpcWeb
+            self.cors = cors
+        }
+
+        /// A request a fast path answers whole.
+        enum Claim: Sendable {
+            case rest(RESTHandler.Match)
+            case grpcWeb(MethodDescriptor, GRPCWebFormat)
+        }
+
+        enum Start {
+            /// The backend call runs; its answer will come to the completion.
+            case started(UpstreamUnaryCall)
+            /// The request could not be made into a call: answer this now (the completion is not called).
+            case failed(PreparedResponse)
+        }
+
+        // MARK: Claiming
+
+        /// The claim on a request a fast path can answer whole, with its body limit; nil leaves it to Hummingbird:
+        /// streams, the console, CORS preflights, errors found in the head, `Connection: close` and `Expect`.
+        func claim(_ head: HTTPRequest) -> (Claim, limit: Int)? {
+            guard let claim = self.claimedRequest(head) else { return nil }
+            switch claim {
+            case .rest: return (claim, self.rest.configuration.limits.maxRequestBodyBytes)
+            case .grpcWeb(_, let format): return (claim, self.grpcWeb.wireLimit(format))
+            }
+        }
+
+        private func claimedRequest(_ head: HTTPRequest) -> Claim? {
+            guard let rawPath = head.path, head.method != .head, head.method != .options,
+                head.headerFields[.connection]?.lowercased() != "close", head.headerFields[.expect] == nil
+            else { return nil }
+            let headers = head.headerFields
+            if let format = GRPCWebFormat(headers: headers) {
+                guard let method = try? self.grpcWeb.method(head.method, rawPath: rawPath), !method.serverStreaming
+                else { return nil }
+                return .grpcWeb(method, format)
+            }
+            guard let match = try? self.rest.match(method: head.method.rawValue, rawPath: rawPath),
+                !match.route.method.serverStreaming, !match.route.method.clientStreaming,
+                (try? self.rest.checkContentType(of: match, headers: headers)) != nil
+            else { return nil }
+            return .rest(match)
+        }
+
+        // MARK: Calling
+
+        /// Starts the backend call of a claimed request whose body has arrived. `completion` gets the answer on
+        /// the upstream connection's event loop, or at once for a call that fails before it starts.
+        func start(
+            _ head: HTTPRequest, _ claim: Claim, body: ByteBuffer,
+            completion: @escaping @Sendable (PreparedResponse) -> Void
+        ) -> Start {
+            let request: UpstreamRequest
+            do {
+                switch claim {
+                case .rest(let match):
+                    request = try body.withUnsafeReadableBytes { bytes throws(GatewayError) in
+                        try self.rest.upstreamRequest(for: match, headers: head.headerFields, body: bytes)
+                    }
+                case .grpcWeb(let method, let format):
+                    request = try self.grpcWeb.upstreamRequest(
+                        for: method, format: format, headers: head.headerFields, body: body)
+                }
+            } catch {
+                return .failed(self.failure(error, claim))
+            }
+            let call = self.rest.upstream.unary(request) { [self] response in
+                switch claim {
+                case .rest(let match): completion(self.rest.answer(response, route: match.route))
+                case .grpcWeb(let method, let format):
+                    completion(self.grpcWeb.answer(response, method: method, format: format))
+                }
+            }
+            return .started(call)
+        }
+
+        // MARK: Answering
+
+        /// The answer to a claimed request whose body is over its limit.
+        func tooLarge(_ claim: Claim) -> PreparedResponse {
+            let limit = self.rest.configuration.limits.maxRequestBodyBytes
+            switch claim {
+            case .rest: return self.failure(GatewayError.bodyTooLarge(limit: limit), claim)
+            case .grpcWeb: return self.failure(GRPCWebHandler.bodyTooLarge(limit: limit), claim)
+            }
+        }
+
+        /// The headers an answer leaves with: its own, its length, the date, and CORS's for the request.
+        func headers(of answer: PreparedResponse, for head: HTTPRequest) -> HTTPFields {
+            var headers = answer.headers
+            headers[.contentLength] = String(answer.body.readableBytes)
+            headers[.date] = HTTPDate.now
+            self.cors.addResponseHeaders(forRequest: head.headerFields, to: &headers)
+            return headers
+        }
+
+        private func failure(_ error: GatewayError, _ claim: Claim) -> PreparedResponse {
+            switch claim {
+            case .rest: self.rest.errorAnswer(error)
+            case .grpcWeb(_, let format):
+                GRPCWebHandler.trailersOnlyAnswer(code: error.code, message: error.message, format: format)
+            }
+        }
+    }
+}
