@@ -45,7 +45,7 @@ extension UnaryFastPath {
 
         private func claimedRequest(_ head: HTTPRequest) -> Claim? {
             guard let rawPath = head.path, head.method != .head, head.method != .options,
-                head.headerFields[.connection]?.lowercased() != "close", head.headerFields[.expect] == nil
+                head.headerFields.value(.connection)?.lowercased() != "close", !head.headerFields.contains(.expect)
             else { return nil }
             let headers = head.headerFields
             if let format = GRPCWebFormat(headers: headers) {

@@ -168,6 +168,11 @@ struct DemoEchoServiceTests {
     @Test("Sleep past the deadline stops early and records the cancellation")
     func sleepPastDeadline() async throws {
         try await withDemoClients { backend, echo, _ in
+            // A first call opens the connection: on a cold, loaded test run that alone has taken longer than the
+            // deadline below, and the Sleep call then never reached its handler.
+            var warmUp = Echo_V1_EchoRequest()
+            warmUp.message = "warm-up"
+            _ = try await echo.echo(warmUp)
             var request = Echo_V1_SleepRequest()
             request.duration = Google_Protobuf_Duration(seconds: 30)
             var options = CallOptions.defaults

@@ -85,7 +85,7 @@ final class RESTHandler: Sendable {
     func checkContentType(of match: Match, headers: HTTPFields) throws(GatewayError) {
         if case .none = match.route.body { return }
         if match.route.takesHTTPBody { return }
-        try Self.requireJSON(headers[.contentType])
+        try Self.requireJSON(headers.value(.contentType))
     }
 
     /// The gRPC request: path, query and body bound into the request message, metadata and deadline.
@@ -96,7 +96,7 @@ final class RESTHandler: Sendable {
         do {
             message = try self.binder.bind(
                 route: match.route, pathBindings: match.bindings, query: match.query, body: body,
-                contentType: headers[.contentType])
+                contentType: headers.value(.contentType))
         } catch {
             throw GatewayError(error)
         }
