@@ -100,26 +100,33 @@ struct HTTP2Tests {
             TestGateway.farDeadline(&$0)
         }) { gateway, demo in
             let port = try #require(URL(string: gateway.baseURL)?.port)
-            let body = Array(#"{"duration": "300s"}"#.utf8)
-            var request = ByteBuffer(string: "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n")
-            Self.appendFrame(type: 0x4, flags: 0, stream: 0, payload: [], to: &request)  // SETTINGS
-            var headers: [UInt8] = []
-            for (name, value) in [
-                (":method", "POST"), (":scheme", "http"), (":path", "/v1/echo:sleep"), (":authority", "x"),
-                ("content-type", "application/json"),
-            ] + extraHeaders {
-                // HPACK: a literal header field without indexing, new name, no Huffman coding.
-                headers +=
-                    [0x00, UInt8(name.utf8.count)] + Array(name.utf8) + [UInt8(value.utf8.count)] + Array(value.utf8)
-            }
-            Self.appendFrame(type: 0x1, flags: 0x4, stream: 1, payload: headers, to: &request)  // HEADERS, END_HEADERS
-            Self.appendFrame(type: 0x0, flags: 0x1, stream: 1, payload: body, to: &request)  // DATA, END_STREAM
+            let request = Self.sleepCall(extraHeaders: extraHeaders)
             let channel = try await RawHTTP.connect(port: port, sending: request)
             #expect(await demo.echo.events.waitForSleepStarted())
             try await channel.close(mode: .output).get()  // a FIN, with no RST_STREAM or GOAWAY before it
             #expect(await demo.echo.events.waitForCancellations(atLeast: 1))
             try? await channel.close().get()
         }
+    }
+
+    /// The bytes of a new h2c connection that makes one call: a 300 s `Sleep`, as stream 1, in whole (HEADERS,
+    /// then DATA with END_STREAM).
+    static func sleepCall(extraHeaders: [(String, String)] = []) -> ByteBuffer {
+        var request = ByteBuffer(string: "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n")
+        Self.appendFrame(type: 0x4, flags: 0, stream: 0, payload: [], to: &request)  // SETTINGS
+        var headers: [UInt8] = []
+        for (name, value) in [
+            (":method", "POST"), (":scheme", "http"), (":path", "/v1/echo:sleep"), (":authority", "x"),
+            ("content-type", "application/json"),
+        ] + extraHeaders {
+            // HPACK: a literal header field without indexing, new name, no Huffman coding.
+            headers +=
+                [0x00, UInt8(name.utf8.count)] + Array(name.utf8) + [UInt8(value.utf8.count)] + Array(value.utf8)
+        }
+        Self.appendFrame(type: 0x1, flags: 0x4, stream: 1, payload: headers, to: &request)  // HEADERS, END_HEADERS
+        let body = Array(#"{"duration": "300s"}"#.utf8)
+        Self.appendFrame(type: 0x0, flags: 0x1, stream: 1, payload: body, to: &request)  // DATA, END_STREAM
+        return request
     }
 
     static func appendFrame(type: UInt8, flags: UInt8, stream: UInt32, payload: [UInt8], to buffer: inout ByteBuffer) {
