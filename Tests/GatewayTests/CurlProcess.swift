@@ -1,6 +1,6 @@
 import Foundation
 
-/// curl, a client nobody here wrote, run without blocking the test's thread.
+/// curl (or another client nobody here wrote, such as h2load), run without blocking the test's thread.
 enum CurlProcess {
     struct Result: Sendable {
         let status: Int32
@@ -8,7 +8,7 @@ enum CurlProcess {
         let output: String
     }
 
-    static func run(_ arguments: [String]) async throws -> Result {
+    static func run(_ arguments: [String], executable: String = "/usr/bin/curl") async throws -> Result {
         // Standard output goes to a file: a pipe that nobody reads while curl runs could fill and stall it.
         let outputFile = FileManager.default.temporaryDirectory.appendingPathComponent("curl-\(UUID().uuidString)")
         guard FileManager.default.createFile(atPath: outputFile.path, contents: nil) else {
@@ -18,7 +18,7 @@ enum CurlProcess {
         let output = try FileHandle(forWritingTo: outputFile)
         defer { try? output.close() }
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.standardOutput = output
         let status = try await withCheckedThrowingContinuation {

@@ -3,14 +3,14 @@ import NIOCore
 import NIOHTTP2
 
 extension HTTP2UnaryFastPath {
-    /// The streams of one connection that the fast path claimed, and where each one is. Pure: the handler
-    /// carries out the actions. A stream stays here from its claimed head until NIOHTTP2 reports it closed;
-    /// streams that are not here belong to the multiplexer. Generic over the claim and the call so tests can use
-    /// their own.
+    /// The open streams of one connection: which ones the fast path claimed, and where each of those is, and
+    /// which ones it passed on to the multiplexer. Pure: the handler carries out the actions. A stream stays here
+    /// from its head until NIOHTTP2 reports it closed. Generic over the claim and the call so tests can use their
+    /// own.
     struct Streams<Claim, Call> {
         private enum State {
-            /// The request's body is arriving.
-            case collecting(HTTPRequest, Claim, body: ByteBuffer, limit: Int)
+            /// The request's body is arriving; `window` is what the client may still send before it is given more.
+            case collecting(HTTPRequest, Claim, body: ByteBuffer, limit: Int, window: Int)
             /// The request is with the backend (the call is nil until it has started).
             case calling(Call?)
             /// The answer is written (or the request was rejected): only the stream's close is left.
@@ -18,6 +18,14 @@ extension HTTP2UnaryFastPath {
         }
 
         private var streams: [HTTP2StreamID: State] = [:]
+        private var forwardedStreams: Set<HTTP2StreamID> = []
+        /// Streams that have used half their window since it was last topped up.
+        private var windowsDue: [HTTP2StreamID] = []
+
+        enum Owner {
+            case fastPath
+            case multiplexer
+        }
 
         enum Action {
             /// Nothing to do now.
@@ -28,17 +36,28 @@ extension HTTP2UnaryFastPath {
             case rejectTooLarge(HTTPRequest, Claim)
         }
 
+        /// The inbound window of a stream: HTTP/2's initial window, which the gateway's settings do not change. It is
+        /// counted here from the DATA frames, and topped up (``windowUpdates()``) once a read burst has been
+        /// delivered: a WINDOW_UPDATE must not follow the frame that ended the stream, which may come in the same
+        /// burst, and NIOHTTP2 sends what is written during its reads only after them.
+        static var streamWindow: Int { 65_535 }
+
+        /// Who serves `stream`; nil for a stream that is not open (or not yet).
+        func owner(of stream: HTTP2StreamID) -> Owner? {
+            if self.streams[stream] != nil { return .fastPath }
+            return self.forwardedStreams.contains(stream) ? .multiplexer : nil
+        }
+
         func isClaimed(_ stream: HTTP2StreamID) -> Bool {
             self.streams[stream] != nil
         }
 
-        /// Whether the stream's request body is still arriving, so that its flow-control window must stay open.
-        func isCollecting(_ stream: HTTP2StreamID) -> Bool {
-            if case .collecting = self.streams[stream] { return true }
-            return false
-        }
+        var isEmpty: Bool { self.streams.isEmpty && self.forwardedStreams.isEmpty }
 
-        var isEmpty: Bool { self.streams.isEmpty }
+        /// The fast path passed the stream that `stream`'s head opened on to the multiplexer.
+        mutating func forwarded(_ stream: HTTP2StreamID) {
+            self.forwardedStreams.insert(stream)
+        }
 
         /// The fast path claimed the request whose head opened `stream`.
         mutating func claimed(
@@ -48,13 +67,16 @@ extension HTTP2UnaryFastPath {
                 self.streams[stream] = .calling(nil)
                 return .call(head, claim, body: ByteBuffer())
             }
-            self.streams[stream] = .collecting(head, claim, body: ByteBuffer(), limit: limit)
+            self.streams[stream] = .collecting(head, claim, body: ByteBuffer(), limit: limit, window: Self.streamWindow)
             return .none
         }
 
-        /// A part of a claimed stream's body arrived (nil for trailers, which end the request and are ignored).
-        mutating func received(_ stream: HTTP2StreamID, body chunk: ByteBuffer?, endStream: Bool) -> Action {
-            guard case .collecting(let head, let claim, var body, let limit) = self.streams[stream] else {
+        /// A part of a claimed stream's body arrived (nil for trailers, which end the request and are ignored);
+        /// `flowControlledBytes` is what it took of the stream's window (the data and any padding).
+        mutating func received(
+            _ stream: HTTP2StreamID, body chunk: ByteBuffer?, flowControlledBytes: Int = 0, endStream: Bool
+        ) -> Action {
+            guard case .collecting(let head, let claim, var body, let limit, var window) = self.streams[stream] else {
                 return .none  // the rest of a rejected body
             }
             if let chunk, chunk.readableBytes > 0 {
@@ -73,8 +95,26 @@ extension HTTP2UnaryFastPath {
                 self.streams[stream] = .calling(nil)
                 return .call(head, claim, body: body)
             }
-            self.streams[stream] = .collecting(head, claim, body: body, limit: limit)
+            let wasDue = window <= Self.streamWindow / 2
+            window -= flowControlledBytes
+            if !wasDue && window <= Self.streamWindow / 2 { self.windowsDue.append(stream) }
+            self.streams[stream] = .collecting(head, claim, body: body, limit: limit, window: window)
             return .none
+        }
+
+        /// The WINDOW_UPDATEs due, as stream and increment, once a read burst has been delivered: for the streams
+        /// whose body is still arriving and has used half its window.
+        mutating func windowUpdates() -> [(HTTP2StreamID, increment: Int)] {
+            guard !self.windowsDue.isEmpty else { return [] }
+            var updates: [(HTTP2StreamID, increment: Int)] = []
+            for stream in self.windowsDue {
+                guard case .collecting(let head, let claim, let body, let limit, let window) = self.streams[stream]
+                else { continue }  // the body has ended, or was rejected
+                updates.append((stream, Self.streamWindow - window))
+                self.streams[stream] = .collecting(head, claim, body: body, limit: limit, window: Self.streamWindow)
+            }
+            self.windowsDue.removeAll(keepingCapacity: true)
+            return updates
         }
 
         /// The backend call of `stream` started. (A call that failed at once has been answered already.)
@@ -91,13 +131,18 @@ extension HTTP2UnaryFastPath {
 
         /// NIOHTTP2 closed `stream` (it ended both ways, or was reset): the call to cancel if it still runs.
         mutating func closed(_ stream: HTTP2StreamID) -> Call? {
+            self.forwardedStreams.remove(stream)
             guard case .calling(let call) = self.streams.removeValue(forKey: stream) else { return nil }
             return call
         }
 
         /// The connection closed: the calls still running, to cancel.
         mutating func closedAll() -> [Call] {
-            defer { self.streams = [:] }
+            defer {
+                self.streams = [:]
+                self.forwardedStreams = []
+                self.windowsDue = []
+            }
             return self.streams.values.compactMap { state in
                 if case .calling(let call) = state { return call }
                 return nil

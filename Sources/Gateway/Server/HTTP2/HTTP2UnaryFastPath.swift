@@ -21,10 +21,6 @@ final class HTTP2UnaryFastPath: ChannelDuplexHandler {
     private let services: UnaryFastPath.Services
     private var streams = Streams<UnaryFastPath.Services.Claim, UpstreamUnaryCall>()
 
-    /// The inbound window a claimed stream is given back once half of it is used (the HTTP/2 initial window, which
-    /// the gateway does not change).
-    private static let streamWindow = 65_535
-
     init(services: UnaryFastPath.Services) {
         self.services = services
     }
@@ -34,44 +30,62 @@ final class HTTP2UnaryFastPath: ChannelDuplexHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = self.unwrapInboundIn(data)
         let stream = frame.streamID
-        if self.streams.isClaimed(stream) {
+        switch self.streams.owner(of: stream) {
+        case .fastPath:
             switch frame.payload {
             case .headers:  // trailers: they end the request, and a unary call has no use for them
                 self.perform(self.streams.received(stream, body: nil, endStream: true), stream, context: context)
             case .data(let body):
                 guard case .byteBuffer(let chunk) = body.data else { return }  // (inbound data is always a buffer)
-                self.perform(
-                    self.streams.received(stream, body: chunk, endStream: body.endStream), stream, context: context)
+                let padding = body.paddingBytes.map { $0 + 1 } ?? 0  // (and the byte that gives its length)
+                let action = self.streams.received(
+                    stream, body: chunk, flowControlledBytes: chunk.readableBytes + padding, endStream: body.endStream)
+                self.perform(action, stream, context: context)
             default:
                 break  // WINDOW_UPDATE, RST_STREAM, PRIORITY: NIOHTTP2 has acted on them; a reset's close follows
             }
-            return
-        }
-        if case .headers(let headers) = frame.payload, stream != .rootStream, let head = Self.request(headers.headers),
-            let (claim, limit) = self.services.claim(head)
-        {
-            let action = self.streams.claimed(
-                stream, head: head, claim: claim, limit: limit, endStream: headers.endStream)
-            self.perform(action, stream, context: context)
-        } else {
-            // The multiplexer's: connection frames, and the streams not claimed (whose trailers, with no `:method`,
-            // go on too).
+        case .multiplexer:
             context.fireChannelRead(data)
+        case nil:
+            // Other frames of a stream that is not open are dropped: the multiplexer would report them as an error
+            // (no such stream), which closes the connection.
+            if stream == .rootStream {
+                context.fireChannelRead(data)  // connection frames: the connection manager's
+            } else if case .headers(let headers) = frame.payload {
+                self.opened(stream, headers, data: data, context: context)
+            } else if case .priority = frame.payload {
+                context.fireChannelRead(data)  // (the multiplexer passes these on to the connection too)
+            }
         }
     }
 
+    /// A client's HEADERS frame opened `stream`: claim it, or pass it on to the multiplexer.
+    private func opened(
+        _ stream: HTTP2StreamID, _ headers: HTTP2Frame.FramePayload.Headers, data: NIOAny,
+        context: ChannelHandlerContext
+    ) {
+        guard let head = Self.request(headers.headers), let (claim, limit) = self.services.claim(head) else {
+            self.streams.forwarded(stream)
+            context.fireChannelRead(data)
+            return
+        }
+        let action = self.streams.claimed(stream, head: head, claim: claim, limit: limit, endStream: headers.endStream)
+        self.perform(action, stream, context: context)
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        let updates = self.streams.windowUpdates()
+        for (stream, increment) in updates {
+            let update = HTTP2Frame(streamID: stream, payload: .windowUpdate(windowSizeIncrement: increment))
+            context.write(self.wrapOutboundOut(update), promise: nil)
+        }
+        if !updates.isEmpty { context.flush() }
+        context.fireChannelReadComplete()
+    }
+
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        switch event {
-        case let closed as StreamClosedEvent:
+        if let closed = event as? StreamClosedEvent {
             self.streams.closed(closed.streamID)?.cancel()
-        case let window as NIOHTTP2WindowUpdatedEvent where self.streams.isCollecting(window.streamID):
-            if let size = window.inboundWindowSize, size <= Self.streamWindow / 2 {
-                let update = HTTP2Frame(
-                    streamID: window.streamID, payload: .windowUpdate(windowSizeIncrement: Self.streamWindow - size))
-                context.writeAndFlush(self.wrapOutboundOut(update), promise: nil)
-            }
-        default:
-            break
         }
         context.fireUserInboundEventTriggered(event)
     }
