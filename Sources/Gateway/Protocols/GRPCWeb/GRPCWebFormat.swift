@@ -15,8 +15,12 @@ struct GRPCWebFormat: Hashable, Sendable {
 
     /// The flavour of a request, from its content type and `Accept`. Nil for a request that is not gRPC-Web.
     init?(headers: HTTPFields) {
-        guard let contentType = headers.value(.contentType), var format = Self(contentType: contentType) else { return nil }
-        if let accept = headers.value(.accept), accept.contains("application/grpc-web-text") { format.responseIsText = true }
+        guard let contentType = headers.value(.contentType), var format = Self(contentType: contentType) else {
+            return nil
+        }
+        if let accept = headers.value(.accept), accept.contains("application/grpc-web-text") {
+            format.responseIsText = true
+        }
         self = format
     }
 
