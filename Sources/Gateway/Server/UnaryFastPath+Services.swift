@@ -24,13 +24,6 @@ extension UnaryFastPath {
             case grpcWeb(MethodDescriptor, GRPCWebFormat)
         }
 
-        enum Start {
-            /// The backend call runs; its answer will come to the completion.
-            case started(UpstreamUnaryCall)
-            /// The request could not be made into a call: answer this now (the completion is not called).
-            case failed(PreparedResponse)
-        }
-
         // MARK: Claiming
 
         /// The claim on a request a fast path can answer whole, with its body limit; nil leaves it to Hummingbird:
@@ -62,12 +55,13 @@ extension UnaryFastPath {
 
         // MARK: Calling
 
-        /// Starts the backend call of a claimed request whose body has arrived. `completion` gets the answer on
-        /// the upstream connection's event loop, or at once for a call that fails before it starts.
+        /// Starts the backend call of a claimed request whose body has arrived; nil if the request could not be
+        /// made into a call. `completion` gets the answer on `eventLoop`, the caller's: the backend's, or at once
+        /// the error's.
         func start(
-            _ head: HTTPRequest, _ claim: Claim, body: ByteBuffer,
-            completion: @escaping @Sendable (PreparedResponse) -> Void
-        ) -> Start {
+            _ head: HTTPRequest, _ claim: Claim, body: ByteBuffer, on eventLoop: any EventLoop,
+            completion: @escaping (PreparedResponse) -> Void
+        ) -> UpstreamUnaryCall? {
             let request: UpstreamRequest
             do {
                 switch claim {
@@ -80,16 +74,22 @@ extension UnaryFastPath {
                         for: method, format: format, headers: head.headerFields, body: body)
                 }
             } catch {
-                return .failed(self.failure(error, claim))
+                completion(self.failure(error, claim))
+                return nil
             }
-            let call = self.rest.upstream.unary(request) { [self] response in
-                switch claim {
-                case .rest(let match): completion(self.rest.answer(response, route: match.route))
-                case .grpcWeb(let method, let format):
-                    completion(self.grpcWeb.answer(response, method: method, format: format))
+            let completion = NIOLoopBound(completion, eventLoop: eventLoop)
+            return self.rest.upstream.unary(request) { [self] response in
+                let answer =
+                    switch claim {
+                    case .rest(let match): self.rest.answer(response, route: match.route)
+                    case .grpcWeb(let method, let format): self.grpcWeb.answer(response, method: method, format: format)
+                    }
+                if eventLoop.inEventLoop {
+                    completion.value(answer)
+                } else {
+                    eventLoop.execute { completion.value(answer) }
                 }
             }
-            return .started(call)
         }
 
         // MARK: Answering

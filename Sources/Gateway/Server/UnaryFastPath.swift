@@ -18,7 +18,7 @@ import NIOHTTPTypes
 ///
 /// An answer is written as bytes, head and body in one buffer, straight past the HTTP codec handlers to the
 /// socket (they have nothing to do between two whole responses), and ``HTTP1ConnectionLifecycle`` is told it
-/// ended. In a pipeline with no HTTP/1.1 encoder it is written as parts.
+/// ended.
 final class UnaryFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -29,7 +29,7 @@ final class UnaryFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     private var machine = StateMachine<Services.Claim>()
     /// The backend call of the claimed request while it runs (nil otherwise), to cancel if the client goes away.
     private var call: UpstreamUnaryCall?
-    /// On HTTP/1.1, the context of the response encoder: a write through it goes straight to the socket.
+    /// The context of the response encoder: a write through it goes straight to the socket.
     private var socketContext: ChannelHandlerContext?
 
     init(services: Services) {
@@ -37,7 +37,11 @@ final class UnaryFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        self.socketContext = try? context.pipeline.syncOperations.context(handlerType: HTTPResponseEncoder.self)
+        do {
+            self.socketContext = try context.pipeline.syncOperations.context(handlerType: HTTPResponseEncoder.self)
+        } catch {
+            preconditionFailure("UnaryFastPath goes after NIOHTTP1's response encoder: \(error)")
+        }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -89,26 +93,10 @@ final class UnaryFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     private func call(
         _ head: HTTPRequest, _ claim: Services.Claim, body: ByteBuffer, context: ChannelHandlerContext
     ) {
-        let eventLoop = context.eventLoop
-        let loopBound = NIOLoopBound((self, context), eventLoop: eventLoop)
-        let start = self.services.start(head, claim, body: body) { answer in
-            if eventLoop.inEventLoop {
-                let (handler, context) = loopBound.value
-                handler.finish(answer, for: head, context: context)
-            } else {
-                eventLoop.execute {
-                    let (handler, context) = loopBound.value
-                    handler.finish(answer, for: head, context: context)
-                }
-            }
+        let call = self.services.start(head, claim, body: body, on: context.eventLoop) { answer in
+            self.finish(answer, for: head, context: context)
         }
-        switch start {
-        case .started(let call):
-            if self.machine.isCalling { self.call = call }  // (a call that failed at once has been answered already)
-        case .failed(let answer):
-            self.write(answer, for: head, context: context)
-            self.answered(context: context)
-        }
+        if self.machine.isCalling { self.call = call }  // (a call that failed at once has been answered already)
     }
 
     private func finish(_ answer: PreparedResponse, for head: HTTPRequest, context: ChannelHandlerContext) {
@@ -122,17 +110,9 @@ final class UnaryFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     private func write(_ answer: PreparedResponse, for head: HTTPRequest, context: ChannelHandlerContext) {
         guard context.channel.isActive else { return }
         let headers = self.services.headers(of: answer, for: head)
-        if let socketContext = self.socketContext {
-            Self.writeBytes(status: answer.status, headers: headers, body: answer.body, to: socketContext)
-            context.triggerUserOutboundEvent(HTTP1ConnectionLifecycle.SerializedResponseWritten(), promise: nil)
-            return
-        }
-        context.write(
-            self.wrapOutboundOut(.head(HTTPResponse(status: answer.status, headerFields: headers))), promise: nil)
-        if answer.body.readableBytes > 0 {
-            context.write(self.wrapOutboundOut(.body(answer.body)), promise: nil)
-        }
-        context.writeAndFlush(self.wrapOutboundOut(.end(nil)), promise: nil)
+        guard let socketContext = self.socketContext else { return }  // (removed from the pipeline)
+        Self.writeBytes(status: answer.status, headers: headers, body: answer.body, to: socketContext)
+        context.triggerUserOutboundEvent(HTTP1ConnectionLifecycle.SerializedResponseWritten(), promise: nil)
     }
 
     /// An HTTP/1.1 response as bytes: one buffer for the head and a small body, a second write for a large body

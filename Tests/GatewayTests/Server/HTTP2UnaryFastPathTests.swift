@@ -65,7 +65,7 @@ struct HTTP2UnaryFastPathStreamsTests {
                 #expect(call == expectedCall)
             }
         }
-        return (outcomes, streams.isClaimed(Self.stream))
+        return (outcomes, streams.owner(of: Self.stream) == .fastPath)
     }
 
     @Test(
@@ -223,6 +223,18 @@ struct HTTP2UnaryFastPathTests {
                 ], executable: "/usr/bin/h2load")
             #expect(run.output.contains("200 succeeded, 0 failed, 0 errored"), "\(run.output)")
             #expect(run.output.contains("status codes: 200 2xx"), "\(run.output)")
+        }
+    }
+
+    @Test("a request that cannot be made into a call is answered at once with the error, as JSON")
+    func requestRejectedBeforeTheCall() async throws {
+        try await TestGateway.withDemo(configure: Self.h2c(limit: 1 << 20)) { gateway, _ in
+            let (headers, body) = try await HTTP2Tests.curl(
+                ["-X", "POST", "-H", "content-type: application/json", gateway.baseURL + "/v1/echo"],
+                input: Array(#"{"message": 7"#.utf8))
+            #expect(headers.hasPrefix("HTTP/2 400"), "\(headers)")
+            let object = try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any]
+            #expect(object?["code"] as? Int == 3, "INVALID_ARGUMENT: \(String(decoding: body, as: UTF8.self))")
         }
     }
 

@@ -1,7 +1,7 @@
 import NIOCore
 import NIOHTTPTypes
 
-/// The end of an HTTP/2 stream's pipeline: a request that reaches it was not claimed by ``UnaryFastPath``, so
+/// The end of an HTTP/2 stream channel's pipeline: its stream was not claimed by ``HTTP2UnaryFastPath``, so
 /// the stream is wrapped in an `NIOAsyncChannel` (only now, to spare the claimed ones that cost) and handed to
 /// the connection's task, which serves it with the Hummingbird responder. The stream gets a
 /// ``ClientConnection/Observer`` too, so that its upstream call is cancelled if the client goes away.

@@ -38,18 +38,14 @@ extension HTTP2UnaryFastPath {
 
         /// The inbound window of a stream: HTTP/2's initial window, which the gateway's settings do not change. It is
         /// counted here from the DATA frames, and topped up (``windowUpdates()``) once a read burst has been
-        /// delivered: a WINDOW_UPDATE must not follow the frame that ended the stream, which may come in the same
-        /// burst, and NIOHTTP2 sends what is written during its reads only after them.
+        /// delivered, for the streams whose body is still arriving. (Updates sent from NIOHTTP2's window events
+        /// instead reached streams NIOHTTP2 had already half-closed, a protocol error that cost the connection.)
         static var streamWindow: Int { 65_535 }
 
         /// Who serves `stream`; nil for a stream that is not open (or not yet).
         func owner(of stream: HTTP2StreamID) -> Owner? {
             if self.streams[stream] != nil { return .fastPath }
             return self.forwardedStreams.contains(stream) ? .multiplexer : nil
-        }
-
-        func isClaimed(_ stream: HTTP2StreamID) -> Bool {
-            self.streams[stream] != nil
         }
 
         var isEmpty: Bool { self.streams.isEmpty && self.forwardedStreams.isEmpty }

@@ -112,7 +112,7 @@ final class HTTP2UnaryFastPath: ChannelDuplexHandler {
             let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
             written.futureResult.whenSuccess {
                 let (handler, context) = loopBound.value
-                guard handler.streams.isClaimed(stream) else { return }  // the request ended meanwhile
+                guard handler.streams.owner(of: stream) == .fastPath else { return }  // the request ended meanwhile
                 let reset = HTTP2Frame(streamID: stream, payload: .rstStream(.noError))
                 context.writeAndFlush(handler.wrapOutboundOut(reset), promise: nil)
             }
@@ -124,23 +124,10 @@ final class HTTP2UnaryFastPath: ChannelDuplexHandler {
         _ head: HTTPRequest, _ claim: UnaryFastPath.Services.Claim, body: ByteBuffer, stream: HTTP2StreamID,
         context: ChannelHandlerContext
     ) {
-        let eventLoop = context.eventLoop
-        let loopBound = NIOLoopBound((self, context), eventLoop: eventLoop)
-        let start = self.services.start(head, claim, body: body) { answer in
-            if eventLoop.inEventLoop {
-                let (handler, context) = loopBound.value
-                handler.finish(answer, for: head, stream: stream, context: context)
-            } else {
-                eventLoop.execute {
-                    let (handler, context) = loopBound.value
-                    handler.finish(answer, for: head, stream: stream, context: context)
-                }
-            }
+        let call = self.services.start(head, claim, body: body, on: context.eventLoop) { answer in
+            self.finish(answer, for: head, stream: stream, context: context)
         }
-        switch start {
-        case .started(let call): self.streams.started(stream, call: call)
-        case .failed(let answer): self.finish(answer, for: head, stream: stream, context: context)
-        }
+        if let call { self.streams.started(stream, call: call) }
     }
 
     private func finish(
