@@ -44,18 +44,19 @@ enum RequestMetadata {
         return nil
     }
 
-    /// The media type of a `Content-Type` value, lower-cased, without parameters.
-    static func mediaType(_ contentType: String) -> String {
+    /// The media type of a `Content-Type` value, lower-cased, without parameters. In the usual case (already
+    /// lower-case, no blanks) a slice of `contentType`, so that reading it allocates nothing.
+    static func mediaType(_ contentType: String) -> Substring {
         var type = contentType.utf8[...]
         if let semicolon = type.firstIndex(of: UInt8(ascii: ";")) { type = type[..<semicolon] }
         func isBlankOrUpper(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || (0x41...0x5A).contains(byte) }
-        guard type.contains(where: isBlankOrUpper) else { return String(Substring(type)) }  // the usual case
+        guard type.contains(where: isBlankOrUpper) else { return Substring(type) }
         var folded: [UInt8] = []
         folded.reserveCapacity(type.count)
         for byte in type where byte != 0x20 && byte != 0x09 {
             folded.append((0x41...0x5A).contains(byte) ? byte | 0x20 : byte)
         }
-        return String(decoding: folded, as: UTF8.self)
+        return Substring(String(decoding: folded, as: UTF8.self))
     }
 }
 

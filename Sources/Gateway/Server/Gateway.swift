@@ -95,16 +95,8 @@ public struct Gateway: Service {
             }
             : HTTPServerBuilder { responder in
                 EventLoopBoundChannel(
-                    base: HTTP1Channel(
-                        responder: responder,
-                        configuration: .init(additionalChannelHandlers: [
-                            // First, so that it sees the requests of both paths: it closes a connection idle
-                            // for the idle timeout, and on shutdown once the requests in progress are answered.
-                            // (It takes the shutdown signal: the state handler HTTP1Channel adds after these,
-                            // which sees only the responder's requests, never gets it.)
-                            HTTP1ConnectionLifecycle(idleTimeout: limits.idleConnectionTimeout),
-                            ClientConnection.Observer(), UnaryFastPath(services: fastPath),
-                        ])))
+                    base: HTTP1Listener(
+                        responder: responder, fastPath: fastPath, idleTimeout: limits.idleConnectionTimeout))
             }
         let application = Application(
             responder: GatewayResponder(rest: rest, grpcWeb: grpcWeb, cors: self.configuration.cors, console: console),

@@ -53,6 +53,9 @@ final class UpstreamConnection: @unchecked Sendable {
     private var needsFlush = false
     private var isFlushScheduled = false
 
+    /// The calls with a deadline, soonest first, and the one timer that watches them.
+    private var deadlines = DeadlineList<UpstreamStream>()
+    private var deadlineTimer: (callback: NIOScheduledCallback, due: NIODeadline)?
     private var idleTimer: NIOScheduledCallback?
     private var keepaliveTimer: NIOScheduledCallback?
     private var pingTimeoutTimer: NIOScheduledCallback?
@@ -187,16 +190,6 @@ extension UpstreamConnection {
         }
     }
 
-    /// The deadline of a call passed.
-    func deadlineExpired(_ stream: UpstreamStream) {
-        self.onEventLoop {
-            stream.deadlineTimer = nil
-            let status = UpstreamStatus(code: .deadlineExceeded, message: "the call exceeded its deadline")
-            self.finish(stream, stream.machine.fail(with: status, resetStream: true))
-            self.flushPendingWork()
-        }
-    }
-
     private func onEventLoop(_ work: @escaping @Sendable () -> Void) {
         if self.eventLoop.inEventLoop {
             work()
@@ -218,7 +211,7 @@ extension UpstreamConnection {
     private func start(_ stream: UpstreamStream) {
         self.cancelIdleTimer()
         if let deadline = stream.deadline {
-            stream.deadlineTimer = try? self.eventLoop.scheduleCallback(at: deadline, handler: stream)
+            self.watchDeadline(of: stream, deadline)
         }
         switch self.phase {
         case .connecting:
@@ -279,8 +272,7 @@ extension UpstreamConnection {
     /// and hand the status to the consumer.
     private func finish(_ stream: UpstreamStream, _ completion: UpstreamStream.StateMachine.Completion?) {
         guard let completion else { return }
-        stream.deadlineTimer?.cancel()
-        stream.deadlineTimer = nil
+        self.deadlines.remove(stream)
 
         if let id = stream.streamID {
             if self.streams[id] === stream {
@@ -360,6 +352,41 @@ extension UpstreamConnection {
         if self.needsFlush, case .active(let context) = self.phase {
             self.needsFlush = false
             context.flush()
+        }
+    }
+}
+
+// MARK: - Deadlines
+
+extension UpstreamConnection {
+    /// One timer serves every call's deadline: it is due at the soonest, and moved only for a call due sooner
+    /// still. A call that ends leaves it alone (it may then fire early, finding nothing due, and be set again).
+    private func watchDeadline(of stream: UpstreamStream, _ deadline: NIODeadline) {
+        self.deadlines.insert(stream, deadline: deadline)
+        if let timer = self.deadlineTimer {
+            guard deadline < timer.due else { return }
+            timer.callback.cancel()
+        }
+        self.scheduleDeadlineTimer(at: deadline)
+    }
+
+    private func scheduleDeadlineTimer(at due: NIODeadline) {
+        let handler = TimerHandler(connection: self, kind: .deadline)
+        guard let callback = try? self.eventLoop.scheduleCallback(at: due, handler: handler) else {
+            self.deadlineTimer = nil  // (the event loop is shutting down)
+            return
+        }
+        self.deadlineTimer = (callback, due)
+    }
+
+    private func deadlineTimerFired() {
+        self.deadlineTimer = nil
+        let status = UpstreamStatus(code: .deadlineExceeded, message: "the call exceeded its deadline")
+        for stream in self.deadlines.removeExpired(at: .now()) {
+            self.finish(stream, stream.machine.fail(with: status, resetStream: true))
+        }
+        if let next = self.deadlines.firstDeadline {
+            self.scheduleDeadlineTimer(at: next)
         }
     }
 }
@@ -445,6 +472,7 @@ extension UpstreamConnection {
 
     private struct TimerHandler: NIOScheduledCallbackHandler, Sendable {
         enum Kind {
+            case deadline
             case idle
             case keepalive
             case pingTimeout
@@ -455,6 +483,7 @@ extension UpstreamConnection {
 
         func handleScheduledCallback(eventLoop: some EventLoop) {
             switch self.kind {
+            case .deadline: self.connection.deadlineTimerFired()
             case .idle: self.connection.idleTimeoutFired()
             case .keepalive: self.connection.keepaliveFired()
             case .pingTimeout: self.connection.pingTimedOut()
@@ -522,6 +551,8 @@ extension UpstreamConnection {
         self.keepaliveTimer = nil
         self.pingTimeoutTimer?.cancel()
         self.pingTimeoutTimer = nil
+        self.deadlineTimer?.callback.cancel()
+        self.deadlineTimer = nil
         self.failAll(UpstreamStatus(code: .unavailable, message: reason))
         self.releasedStreams = 0
         self.flushPendingWork()
@@ -536,6 +567,8 @@ extension UpstreamConnection {
             let message = "connecting to \(self.target) failed: \(error)"
             self.closeReason = message
             self.pool.connectFailed(self, error: message)
+            self.deadlineTimer?.callback.cancel()
+            self.deadlineTimer = nil
             self.failAll(UpstreamStatus(code: .unavailable, message: message))
             self.releasedStreams = 0
             self.flushPendingWork()

@@ -6,7 +6,7 @@ import Synchronization
 /// One gRPC call on an upstream connection.
 ///
 /// Two halves with different owners:
-/// - the event-loop half (request to send, response ``StateMachine``, stream ID, deadline timer, flow-control
+/// - the event-loop half (request to send, response ``StateMachine``, stream ID, place in the deadline list, flow-control
 ///   window), touched only on `connection.eventLoop`;
 /// - the ``Inbox``, behind a mutex, where the event loop leaves response parts and the consumer takes them.
 ///
@@ -27,7 +27,8 @@ final class UpstreamStream: @unchecked Sendable {
     var machine: StateMachine
     /// Assigned when the request headers are written.
     var streamID: HTTP2StreamID?
-    var deadlineTimer: NIOScheduledCallback?
+    /// Its place among the connection's calls with a deadline.
+    var deadlineLinks = DeadlineLinks<UpstreamStream>()
     /// The receive window last reported for this stream.
     var inboundWindow: Int
     /// Whether the connection will wake the consumer at the end of the current read.
@@ -241,12 +242,7 @@ extension UpstreamStream {
     }
 }
 
-extension UpstreamStream: NIOScheduledCallbackHandler {
-    /// The deadline passed.
-    func handleScheduledCallback(eventLoop: some EventLoop) {
-        self.connection?.deadlineExpired(self)
-    }
-}
+extension UpstreamStream: DeadlineListElement {}
 
 // MARK: - Inbox
 

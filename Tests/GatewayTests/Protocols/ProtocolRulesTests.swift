@@ -77,9 +77,36 @@ struct ProtocolRulesTests {
 
     @Test(
         "not gRPC-Web",
-        arguments: ["application/json", "application/grpc", "application/grpc-web+thrift", "text/plain"])
+        arguments: [
+            "application/json", "application/grpc", "application/grpc-web+thrift", "text/plain",
+            "application/grpc-webx",
+            "application/grpc-web-textual", "application/grpc-web+protobuf", "application/grpc-we", "",
+        ])
     func notGRPCWeb(contentType: String) {
         #expect(GRPCWebFormat(contentType: contentType) == nil)
+    }
+
+    @Test(
+        "media types: parameters and blanks dropped, lower-cased",
+        arguments: [
+            ("application/json", "application/json"), ("Application/JSON; charset=utf-8", "application/json"),
+            ("application/grpc-web+proto ;x=1", "application/grpc-web+proto"), (" text/plain\t", "text/plain"),
+            ("", ""), (";charset=utf-8", ""),
+        ])
+    func mediaTypes(contentType: String, mediaType: String) {
+        #expect(RequestMetadata.mediaType(contentType) == mediaType)
+    }
+
+    @Test(
+        "a request target splits at its first question mark",
+        arguments: [
+            ("/v1/a", "/v1/a", nil), ("/v1/a?b=1", "/v1/a", "b=1"), ("/v1/a?", "/v1/a", ""),
+            ("/v1/é?q=ü?x", "/v1/é", "q=ü?x"), ("?x", "", "x"),
+        ] as [(String, String, String?)])
+    func querySplit(target: String, path: String, query: String?) {
+        let (splitPath, splitQuery) = RESTHandler.splitQuery(target)
+        #expect(splitPath == path)
+        #expect(splitQuery.map(String.init) == query)
     }
 
     @Test("gRPC status codes outside 0...16 do not exist")

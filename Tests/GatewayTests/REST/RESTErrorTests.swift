@@ -169,6 +169,26 @@ struct RESTErrorTests {
             headers: [("content-type", "application/x-www-form-urlencoded")], status: 415, fragment: "content type"),
     ]
 
+    @Test(
+        "a JSON body is taken under application/json, any +json type, or no content type; others get 415",
+        arguments: [
+            ("application/json", 200), ("Application/JSON; charset=utf-8", 200), ("application/merge-patch+json", 200),
+            (nil, 200), ("application/jsonx", 415), ("application/json-seq", 415), ("text/plain", 415),
+            ("+jso", 415),
+        ] as [(String?, Int)])
+    func jsonContentTypes(contentType: String?, status: Int) async throws {
+        try await TestGateway.withDemo { gateway, _ in
+            let body = #"{"message": "a"}"#
+            let reply =
+                if let contentType {
+                    try await gateway.send(.POST, "/v1/echo", body: body, headers: [("content-type", contentType)])
+                } else {
+                    try await gateway.send(.POST, "/v1/echo", bytes: Array(body.utf8))  // (sends no content type)
+                }
+            #expect(reply.status == status, "\(reply.text)")
+        }
+    }
+
     @Test("bad input gets the right 4xx JSON error, and the gateway keeps serving", arguments: badRequests)
     func badInput(bad: BadRequest) async throws {
         try await TestGateway.withDemo { gateway, _ in

@@ -260,6 +260,33 @@ struct UpstreamPoolTests {
         }
     }
 
+    @Test("one timer serves a connection's deadlines: a sooner deadline moves it, a call ending early leaves it")
+    func deadlinesShareOneTimer() async throws {
+        try await withUpstreamTestServer { target, probe in
+            try await withUpstreamPool { pool in
+                let clock = ContinuousClock()
+                let start = clock.now
+                async let long = pool.unary(Self.request(target, "Sleep", timeout: .seconds(4)))
+                #expect(await probe.wait { $0.calls == 1 })
+                // Due sooner, so the timer moves to it; it ends first, and the timer then finds nothing due.
+                let quick = await pool.unary(Self.request(target, "Echo", [1], timeout: .milliseconds(300)))
+                #expect(quick.status.code == .ok, "\(quick.status)")
+                let shortStart = clock.now
+                let short = await pool.unary(Self.request(target, "Sleep", timeout: .seconds(1)))
+                let shortElapsed = clock.now - shortStart
+                #expect(short.status.code == .deadlineExceeded, "\(short.status)")
+                #expect(shortElapsed >= .milliseconds(990))
+                #expect(shortElapsed < .seconds(3), "took \(shortElapsed)")
+                #expect(pool.connectionCount(to: target) == 1)
+                #expect(probe.cancelledHandlers <= 1)  // the long call still runs
+                let longResponse = await long
+                #expect(longResponse.status.code == .deadlineExceeded, "\(longResponse.status)")
+                #expect(clock.now - start >= .milliseconds(3990))
+                #expect(await probe.wait { $0.cancelledHandlers == 2 })
+            }
+        }
+    }
+
     @Test("cancelling the waiting task resets the stream; the server handler is cancelled")
     func taskCancellation() async throws {
         try await withUpstreamTestServer { target, probe in

@@ -26,17 +26,25 @@ struct GRPCWebFormat: Hashable, Sendable {
 
     /// Nil when the content type is not gRPC-Web (or names a codec other than proto and json).
     init?(contentType: String) {
-        let mediaType = RequestMetadata.mediaType(contentType)
-        guard mediaType.hasPrefix("application/grpc-web") else { return nil }
-        var rest = mediaType.dropFirst("application/grpc-web".count)
-        self.requestIsText = rest.hasPrefix("-text")
+        // Compared as bytes: this runs on every request, and String's prefix and equality checks are Unicode's.
+        var rest = RequestMetadata.mediaType(contentType).utf8[...]
+        guard Self.removePrefix("application/grpc-web", from: &rest) else { return nil }
+        self.requestIsText = Self.removePrefix("-text", from: &rest)
         self.responseIsText = self.requestIsText
-        if self.requestIsText { rest = rest.dropFirst("-text".count) }
-        switch rest {
-        case "", "+proto": self.isJSON = false
-        case "+json": self.isJSON = true
-        default: return nil
+        if rest.isEmpty || rest.elementsEqual("+proto".utf8) {
+            self.isJSON = false
+        } else if rest.elementsEqual("+json".utf8) {
+            self.isJSON = true
+        } else {
+            return nil
         }
+    }
+
+    private static func removePrefix(_ prefix: StaticString, from bytes: inout Substring.UTF8View.SubSequence) -> Bool {
+        let prefix = UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount)
+        guard bytes.starts(with: prefix) else { return false }
+        bytes = bytes.dropFirst(prefix.count)
+        return true
     }
 
     /// The response content type: the answer's flavour, named in full.
