@@ -57,6 +57,8 @@ final class UpstreamConnection: @unchecked Sendable {
     private var deadlines = DeadlineList<UpstreamStream>()
     private var deadlineTimer: (callback: NIOScheduledCallback, due: NIODeadline)?
     private var idleTimer: NIOScheduledCallback?
+    /// When the last call ended, while no call runs.
+    private var idleSince: NIODeadline?
     private var keepaliveTimer: NIOScheduledCallback?
     private var pingTimeoutTimer: NIOScheduledCallback?
 
@@ -209,7 +211,7 @@ extension UpstreamConnection {
 
 extension UpstreamConnection {
     private func start(_ stream: UpstreamStream) {
-        self.cancelIdleTimer()
+        self.idleSince = nil  // (the idle timer, if set, finds the connection busy and lets it be)
         if let deadline = stream.deadline {
             self.watchDeadline(of: stream, deadline)
         }
@@ -399,11 +401,20 @@ extension UpstreamConnection {
             self.closeIfDrained()
             return
         }
-        guard let idleTimeout = self.configuration.idleTimeout, self.idleTimer == nil else { return }
+        guard let idleTimeout = self.configuration.idleTimeout else { return }
+        let now = NIODeadline.now()
+        self.idleSince = now
+        if self.idleTimer == nil {
+            self.scheduleIdleTimer(at: now + TimeAmount(idleTimeout))
+        }
+    }
+
+    /// The idle timer is not moved as calls come and go (that was a NIO timer scheduled and cancelled per call
+    /// on a connection with one call at a time): when it fires, it closes a connection idle for the whole
+    /// timeout, and is set again for one idle for less.
+    private func scheduleIdleTimer(at due: NIODeadline) {
         self.idleTimer = try? self.eventLoop.scheduleCallback(
-            in: TimeAmount(idleTimeout),
-            handler: TimerHandler(connection: self, kind: .idle)
-        )
+            at: due, handler: TimerHandler(connection: self, kind: .idle))
     }
 
     private func cancelIdleTimer() {
@@ -413,7 +424,14 @@ extension UpstreamConnection {
 
     private func idleTimeoutFired() {
         self.idleTimer = nil
-        guard self.streams.isEmpty, self.pending.isEmpty, case .active(let context) = self.phase else { return }
+        guard let idleSince = self.idleSince, let idleTimeout = self.configuration.idleTimeout,
+            self.streams.isEmpty, self.pending.isEmpty, case .active(let context) = self.phase
+        else { return }  // (busy: the end of its last call sets the timer again)
+        let due = idleSince + TimeAmount(idleTimeout)
+        guard due <= .now() else {
+            self.scheduleIdleTimer(at: due)
+            return
+        }
         // The pool may have just assigned a call to this connection; only close if it agrees we are idle.
         guard self.pool.removeIfIdle(self) else { return }
         self.closeReason = "the connection to \(self.target) was idle"

@@ -441,6 +441,24 @@ struct UpstreamPoolTests {
         }
     }
 
+    @Test("a connection with calls more often than the idle timeout stays open, however often its timer fires")
+    func busyConnectionStaysOpen() async throws {
+        try await withUpstreamTestServer { target, probe in
+            try await withUpstreamPool(configuration: .defaults { $0.idleTimeout = .milliseconds(250) }) { pool in
+                // Idle for 100 ms between calls for 1.2 s: the timer set after the first call fires several times
+                // while the connection is busy or has been idle for less than the timeout.
+                for index in 0..<12 {
+                    #expect(await pool.unary(Self.request(target, "Echo", [UInt8(index)])).status.code == .ok)
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+                #expect(probe.peers.count == 1, "\(probe.peers)")
+                #expect(await Self.eventually { pool.connectionCount(to: target) == 0 })
+                #expect(await pool.unary(Self.request(target, "Echo", [1])).status.code == .ok)
+                #expect(probe.peers.count == 2, "\(probe.peers)")
+            }
+        }
+    }
+
     @Test("keepalive: a peer that never acknowledges PINGs is dropped and its calls fail with UNAVAILABLE")
     func keepaliveTimeout() async throws {
         // Accepts TCP connections and never answers.

@@ -26,6 +26,7 @@ final class ServerProbe: Sendable {
         var cancelledHandlers = 0
         var timeoutHeaders: [String] = []
         var calls = 0
+        var peers: Set<String> = []
     }
 
     private let state = Mutex(State())
@@ -33,10 +34,13 @@ final class ServerProbe: Sendable {
     var cancelledHandlers: Int { self.state.withLock { $0.cancelledHandlers } }
     var timeoutHeaders: [String] { self.state.withLock { $0.timeoutHeaders } }
     var calls: Int { self.state.withLock { $0.calls } }
+    /// The client addresses `Echo` was called from: one per connection.
+    var peers: Set<String> { self.state.withLock { $0.peers } }
 
     func recordCancellation() { self.state.withLock { $0.cancelledHandlers += 1 } }
     func recordTimeoutHeader(_ value: String) { self.state.withLock { $0.timeoutHeaders.append(value) } }
     func recordCall() { self.state.withLock { $0.calls += 1 } }
+    func recordPeer(_ peer: String) { self.state.withLock { _ = $0.peers.insert(peer) } }
 
     /// Polls until `condition` holds or `timeout` passes.
     func wait(for timeout: Duration = .seconds(5), until condition: (ServerProbe) -> Bool) async -> Bool {
@@ -76,8 +80,9 @@ struct UpstreamTestService: RegistrableRPCService {
         }
 
         // Echoes the single request message; copies `x-echo` metadata to initial and trailing metadata.
-        register("Echo") { request, _ in
+        register("Echo") { request, context in
             probe.recordCall()
+            probe.recordPeer(context.remotePeer)
             var messages: [[UInt8]] = []
             for try await message in request.messages { messages.append(message) }
             var initial: Metadata = [:]
