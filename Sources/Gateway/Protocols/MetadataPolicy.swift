@@ -35,15 +35,20 @@ public struct MetadataPolicy: Sendable, Hashable {
 
     /// Whether a request header (lower-case name) is forwarded to the backend as metadata.
     public func forwardsRequestHeader(_ name: String) -> Bool {
-        if name.hasPrefix(":") || name.hasPrefix("grpc-") || Self.neverForwarded.contains(name) { return false }
+        if Self.isReserved(name) || Self.neverForwarded.contains(name) { return false }
         if let allowed = self.forwardedRequestHeaders { return allowed.contains(name) }
         return true
     }
 
     /// Whether a backend metadata entry is passed on to the client (reserved and framing names are not).
     public func returnsMetadata(_ name: String) -> Bool {
-        !(name.hasPrefix(":") || name.hasPrefix("grpc-") || Self.neverForwarded.contains(name)
-            || name == "date" || name == "server")
+        !(Self.isReserved(name) || Self.neverForwarded.contains(name) || name == "date" || name == "server")
+    }
+
+    /// Pseudo-headers and gRPC's own headers. (Compared as bytes: this runs for every header of every call, and
+    /// String's `hasPrefix` is Unicode's.)
+    private static func isReserved(_ name: String) -> Bool {
+        name.utf8.first == UInt8(ascii: ":") || name.utf8.starts(with: "grpc-".utf8)
     }
 
     /// Whether a header value is safe to forward: no CR, LF or NUL (no header injection).

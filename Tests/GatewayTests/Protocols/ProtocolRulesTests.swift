@@ -136,6 +136,19 @@ struct ProtocolRulesTests {
         #expect(headers[.accessControlAllowHeaders] == "content-type, x-custom")
     }
 
+    @Test(
+        "which metadata names cross the gateway, each way",
+        arguments: [
+            ("authorization", true, true), ("x-custom", true, true), ("grpc", true, true), ("grpcx-a", true, true),
+            ("grpc-timeout", false, false), ("grpc-status", false, false), ("grpc-", false, false),
+            (":path", false, false), (":status", false, false), ("connection", false, false), ("te", false, false),
+            ("date", true, false), ("server", true, false), ("content-length", false, false),
+        ])
+    func metadataNames(name: String, forwarded: Bool, returned: Bool) {
+        #expect(MetadataPolicy.defaults.forwardsRequestHeader(name) == forwarded)
+        #expect(MetadataPolicy.defaults.returnsMetadata(name) == returned)
+    }
+
     @Test("header values with CR, LF or NUL are never forwarded")
     func unsafeValues() {
         #expect(MetadataPolicy.isSafeValue("Bearer abc"))
