@@ -56,8 +56,8 @@ extension UnaryFastPath {
         // MARK: Calling
 
         /// Starts the backend call of a claimed request whose body has arrived; nil if the request could not be
-        /// made into a call. `completion` gets the answer on `eventLoop`, the caller's: the backend's, or at once
-        /// the error's.
+        /// made into a call. `completion` gets the answer, headers complete, on `eventLoop`, the caller's: the
+        /// backend's, or at once the error's.
         func start(
             _ head: HTTPRequest, _ claim: Claim, body: ByteBuffer, on eventLoop: any EventLoop,
             completion: @escaping (PreparedResponse) -> Void
@@ -74,7 +74,7 @@ extension UnaryFastPath {
                         for: method, format: format, headers: head.headerFields, body: body)
                 }
             } catch {
-                completion(self.failure(error, claim))
+                completion(self.completed(self.failure(error, claim), for: head))
                 return nil
             }
             let completion = NIOLoopBound(completion, eventLoop: eventLoop)
@@ -84,32 +84,35 @@ extension UnaryFastPath {
                     case .rest(let match): self.rest.answer(response, route: match.route)
                     case .grpcWeb(let method, let format): self.grpcWeb.answer(response, method: method, format: format)
                     }
+                let completed = self.completed(answer, for: head)
                 if eventLoop.inEventLoop {
-                    completion.value(answer)
+                    completion.value(completed)
                 } else {
-                    eventLoop.execute { completion.value(answer) }
+                    eventLoop.execute { completion.value(completed) }
                 }
             }
         }
 
         // MARK: Answering
 
-        /// The answer to a claimed request whose body is over its limit.
-        func tooLarge(_ claim: Claim) -> PreparedResponse {
+        /// The answer to a claimed request whose body is over its limit, headers complete.
+        func tooLarge(_ claim: Claim, for head: HTTPRequest) -> PreparedResponse {
             let limit = self.rest.configuration.limits.maxRequestBodyBytes
-            switch claim {
-            case .rest: return self.failure(GatewayError.bodyTooLarge(limit: limit), claim)
-            case .grpcWeb: return self.failure(GRPCWebHandler.bodyTooLarge(limit: limit), claim)
-            }
+            let error =
+                switch claim {
+                case .rest: GatewayError.bodyTooLarge(limit: limit)
+                case .grpcWeb: GRPCWebHandler.bodyTooLarge(limit: limit)
+                }
+            return self.completed(self.failure(error, claim), for: head)
         }
 
-        /// The headers an answer leaves with: its own, its length, the date, and CORS's for the request.
-        func headers(of answer: PreparedResponse, for head: HTTPRequest) -> HTTPFields {
-            var headers = answer.headers
-            headers[.contentLength] = String(answer.body.readableBytes)
-            headers[.date] = HTTPDate.now
-            self.cors.addResponseHeaders(forRequest: head.headerFields, to: &headers)
-            return headers
+        /// The answer with the headers it leaves with: its own, its length, the date, and CORS's for the request.
+        /// (Consuming, so that the headers are added in place rather than to a copy.)
+        private func completed(_ answer: consuming PreparedResponse, for head: HTTPRequest) -> PreparedResponse {
+            answer.headers[.contentLength] = String(answer.body.readableBytes)
+            answer.headers[.date] = HTTPDate.now
+            self.cors.addResponseHeaders(forRequest: head.headerFields, to: &answer.headers)
+            return answer
         }
 
         private func failure(_ error: GatewayError, _ claim: Claim) -> PreparedResponse {

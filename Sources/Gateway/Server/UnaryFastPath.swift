@@ -63,7 +63,7 @@ final class UnaryFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         case .call(let head, let claim, let body):
             self.call(head, claim, body: body, context: context)
         case .rejectTooLarge(let head, let claim):
-            self.write(self.services.tooLarge(claim), for: head, context: context)
+            self.write(self.services.tooLarge(claim, for: head), context: context)
         case .rejectedBodyEnded:
             self.answered(context: context)
         }
@@ -94,24 +94,23 @@ final class UnaryFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         _ head: HTTPRequest, _ claim: Services.Claim, body: ByteBuffer, context: ChannelHandlerContext
     ) {
         let call = self.services.start(head, claim, body: body, on: context.eventLoop) { answer in
-            self.finish(answer, for: head, context: context)
+            self.finish(answer, context: context)
         }
         if self.machine.isCalling { self.call = call }  // (a call that failed at once has been answered already)
     }
 
-    private func finish(_ answer: PreparedResponse, for head: HTTPRequest, context: ChannelHandlerContext) {
+    private func finish(_ answer: PreparedResponse, context: ChannelHandlerContext) {
         self.call = nil
-        self.write(answer, for: head, context: context)
+        self.write(answer, context: context)
         self.answered(context: context)
     }
 
     // MARK: Answering
 
-    private func write(_ answer: PreparedResponse, for head: HTTPRequest, context: ChannelHandlerContext) {
+    private func write(_ answer: PreparedResponse, context: ChannelHandlerContext) {
         guard context.channel.isActive else { return }
-        let headers = self.services.headers(of: answer, for: head)
         guard let socketContext = self.socketContext else { return }  // (removed from the pipeline)
-        Self.writeBytes(status: answer.status, headers: headers, body: answer.body, to: socketContext)
+        Self.writeBytes(status: answer.status, headers: answer.headers, body: answer.body, to: socketContext)
         context.triggerUserOutboundEvent(HTTP1ConnectionLifecycle.SerializedResponseWritten(), promise: nil)
     }
 

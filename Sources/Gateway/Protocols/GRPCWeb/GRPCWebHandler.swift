@@ -187,7 +187,7 @@ final class GRPCWebHandler: Sendable {
     func answer(_ response: UpstreamUnaryResponse, method: MethodDescriptor, format: GRPCWebFormat)
         -> PreparedResponse
     {
-        var headers = HTTPFields()
+        var headers = PreparedResponse.emptyHeaders()
         headers[.contentType] = format.contentType
         if let metadata = response.initialMetadata {
             Self.addMetadata(metadata, policy: self.configuration.metadata, to: &headers)

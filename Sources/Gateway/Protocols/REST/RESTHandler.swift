@@ -112,7 +112,7 @@ final class RESTHandler: Sendable {
 
     /// The HTTP answer to a unary call: the message as JSON (or raw `HttpBody` bytes), or the error status.
     func answer(_ response: UpstreamUnaryResponse, route: HTTPRoute) -> PreparedResponse {
-        var headers = HTTPFields()
+        var headers = PreparedResponse.emptyHeaders()
         ResponseMetadata.add(
             response.initialMetadata, prefix: self.configuration.metadata.responseHeaderPrefix,
             policy: self.configuration.metadata, to: &headers)

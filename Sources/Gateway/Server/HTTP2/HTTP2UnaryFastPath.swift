@@ -116,7 +116,7 @@ final class HTTP2UnaryFastPath: ChannelDuplexHandler {
                 let reset = HTTP2Frame(streamID: stream, payload: .rstStream(.noError))
                 context.writeAndFlush(handler.wrapOutboundOut(reset), promise: nil)
             }
-            self.write(self.services.tooLarge(claim), for: head, stream: stream, context: context, promise: written)
+            self.write(self.services.tooLarge(claim, for: head), stream: stream, context: context, promise: written)
         }
     }
 
@@ -125,30 +125,27 @@ final class HTTP2UnaryFastPath: ChannelDuplexHandler {
         context: ChannelHandlerContext
     ) {
         let call = self.services.start(head, claim, body: body, on: context.eventLoop) { answer in
-            self.finish(answer, for: head, stream: stream, context: context)
+            self.finish(answer, stream: stream, context: context)
         }
         if let call { self.streams.started(stream, call: call) }
     }
 
-    private func finish(
-        _ answer: PreparedResponse, for head: HTTPRequest, stream: HTTP2StreamID, context: ChannelHandlerContext
-    ) {
+    private func finish(_ answer: PreparedResponse, stream: HTTP2StreamID, context: ChannelHandlerContext) {
         guard self.streams.answer(stream) else { return }  // the client reset the stream, or left
-        self.write(answer, for: head, stream: stream, context: context)
+        self.write(answer, stream: stream, context: context)
     }
 
     // MARK: Answering
 
     /// Writes the answer as a HEADERS frame and a DATA frame (none for an empty body); `promise` is the last one's.
     private func write(
-        _ answer: PreparedResponse, for head: HTTPRequest, stream: HTTP2StreamID, context: ChannelHandlerContext,
+        _ answer: PreparedResponse, stream: HTTP2StreamID, context: ChannelHandlerContext,
         promise: EventLoopPromise<Void>? = nil
     ) {
-        let fields = self.services.headers(of: answer, for: head)
         var headers = HPACKHeaders()
-        headers.reserveCapacity(fields.count + 1)
+        headers.reserveCapacity(answer.headers.count + 1)
         headers.add(name: ":status", value: String(answer.status.code))
-        for field in fields { headers.add(name: field.name.canonicalName, value: field.value) }
+        for field in answer.headers { headers.add(name: field.name.canonicalName, value: field.value) }
         let hasBody = answer.body.readableBytes > 0
         let head = HTTP2Frame(streamID: stream, payload: .headers(.init(headers: headers, endStream: !hasBody)))
         context.write(self.wrapOutboundOut(head), promise: hasBody ? nil : promise)
