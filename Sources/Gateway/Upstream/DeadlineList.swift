@@ -28,7 +28,7 @@ struct DeadlineLinks<Element: AnyObject> {
 /// one is a single step. Equal deadlines keep their order of arrival. An element is in at most one list; the
 /// list holds it until it is removed.
 struct DeadlineList<Element: DeadlineListElement> {
-    private(set) var first: Element?
+    private var first: Element?
     private var last: Element?
 
     var isEmpty: Bool { self.first == nil }

@@ -28,6 +28,13 @@ struct HTTP1ServerCodecTests {
         #expect(ours.headerFields == library.headerFields)
     }
 
+    @Test("a method HTTPTypes cannot hold is refused, as the library refuses it")
+    func invalidMethod() {
+        let head = HTTPRequestHead(version: .http1_1, method: .RAW(value: "BAD METHOD"), uri: "/a", headers: [:])
+        #expect(throws: (any Error).self) { try HTTP1ServerCodec.request(head) }
+        #expect(throws: (any Error).self) { try HTTPRequest(head, secure: false, splitCookie: false) }
+    }
+
     @Test("a head with no Host has no authority")
     func noHost() throws {
         let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/a", headers: [:])

@@ -16,6 +16,28 @@ struct UnaryFastPathTests {
         }
     }
 
+    @Test("head limits: over 1,000 fields refused, metadata over 8 KiB a 431; the gateway keeps serving")
+    func headLimits() async throws {
+        try await TestGateway.withDemo { gateway, _ in
+            let port = try #require(URL(string: gateway.baseURL)?.port)
+            func request(fields: Int) -> String {
+                let extra = (1..<fields).map { "X-Field-\($0): v\r\n" }.joined()
+                return "GET /v1/echo/hi HTTP/1.1\r\nHost: x\r\n\(extra)Connection: close\r\n\r\n"
+            }
+            // 100 fields, about 4.4 KiB of metadata: forwarded.
+            let small = try await RawHTTP.exchange(port: port, request: request(fields: 100))
+            #expect(small.hasPrefix("HTTP/1.1 200"), "\(small.prefix(300))")
+            // 999 fields, about 45 KiB of metadata: refused before the call, which would cost the upstream
+            // connection (the backend closes it on a header block that large).
+            let large = try await RawHTTP.exchange(port: port, request: request(fields: 999))
+            #expect(large.hasPrefix("HTTP/1.1 431"), "\(large.prefix(300))")
+            #expect(large.contains(#""code":8"#) && large.contains("more than the limit of 8192"))
+            let over = try await RawHTTP.exchange(port: port, request: request(fields: 1001))
+            #expect(!over.contains("200 OK"), "\(over.prefix(300))")
+            #expect(try await gateway.get("/v1/echo/after").status == 200)
+        }
+    }
+
     @Test("pipelined requests answered by the fast path and by Hummingbird come back in order")
     func pipelinedMix() async throws {
         try await TestGateway.withDemo { gateway, _ in
