@@ -60,6 +60,10 @@ struct GatewayOptions: ParsableArguments {
     var forwardedHeaders: [String] = []
 
     @Option(
+        help: "The most request metadata forwarded to a backend, in bytes as HTTP/2 counts it (431 beyond it).")
+    var maxMetadataBytes: Int = 8 << 10
+
+    @Option(
         name: .customLong("cors-origin"),
         help: "Browser origins allowed to call (repeatable; default: any origin, without credentials)."
     )
@@ -106,6 +110,9 @@ struct GatewayOptions: ParsableArguments {
             throw ValidationError("--idle-timeout must be 0 (never) or a positive number of seconds")
         }
         guard self.gracePeriod > 0 else { throw ValidationError("--grace-period must be positive") }
+        guard self.maxRequestBytes > 0, self.maxResponseBytes > 0, self.maxMetadataBytes > 0 else {
+            throw ValidationError("--max-request-bytes, --max-response-bytes and --max-metadata-bytes must be positive")
+        }
         var configuration = GatewayConfiguration(listen: listen)
         configuration.deadlines.defaultTimeout = .nanoseconds(Int64(self.defaultTimeout * 1e9))
         configuration.deadlines.maxTimeout = .nanoseconds(Int64(self.maxTimeout * 1e9))
@@ -143,6 +150,7 @@ struct GatewayOptions: ParsableArguments {
             guard threads > 0 else { throw ValidationError("--threads must be positive, got \(threads)") }
             configuration.threads = threads
         }
+        configuration.metadata.maxForwardedBytes = self.maxMetadataBytes
         if !self.forwardedHeaders.isEmpty {
             configuration.metadata.forwardedRequestHeaders = Set(self.forwardedHeaders.map { $0.lowercased() })
         }

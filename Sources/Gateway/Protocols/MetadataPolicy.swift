@@ -13,15 +13,22 @@ public struct MetadataPolicy: Sendable, Hashable {
     public var forwardedRequestHeaders: Set<String>?
     public var responseHeaderPrefix: String
     public var responseTrailerPrefix: String
+    /// The most forwarded metadata a call may carry, counted as HTTP/2 counts a header list (each entry's name
+    /// and value plus 32 bytes); a request over it is answered 431 before any call is made. Default 8 KiB,
+    /// gRPC's usual limit for received metadata: a backend refuses a larger header block by closing its
+    /// connection, which would fail every other call on it.
+    public var maxForwardedBytes: Int
 
     public init(
         forwardedRequestHeaders: Set<String>? = nil,
         responseHeaderPrefix: String = "grpc-metadata-",
-        responseTrailerPrefix: String = "grpc-trailer-"
+        responseTrailerPrefix: String = "grpc-trailer-",
+        maxForwardedBytes: Int = 8 << 10
     ) {
         self.forwardedRequestHeaders = forwardedRequestHeaders.map { Set($0.map { $0.lowercased() }) }
         self.responseHeaderPrefix = responseHeaderPrefix
         self.responseTrailerPrefix = responseTrailerPrefix
+        self.maxForwardedBytes = maxForwardedBytes
     }
 
     public static var defaults: MetadataPolicy { .init() }

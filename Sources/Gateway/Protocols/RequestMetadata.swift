@@ -3,13 +3,8 @@ import NIOHPACK
 
 /// Reads what a client's HTTP headers ask of the backend call: metadata and deadline.
 enum RequestMetadata {
-    /// The most forwarded metadata a call may carry, counted as HTTP/2 counts a header list (each entry's name
-    /// and value plus 32 bytes): 8 KiB, gRPC's usual limit for received metadata. A backend refuses a larger
-    /// header block by closing its connection, which would fail every other call on it.
-    static let maxForwardedBytes = 8 * 1024
-
     /// The request headers that `policy` forwards, as gRPC metadata. A value with CR, LF or NUL is refused, and so
-    /// is metadata over ``maxForwardedBytes`` (431).
+    /// is metadata over the policy's ``MetadataPolicy/maxForwardedBytes`` (431).
     static func forward(_ headers: HTTPFields, policy: MetadataPolicy) throws(GatewayError) -> HPACKHeaders {
         var metadata = HPACKHeaders()
         var size = 0
@@ -22,11 +17,11 @@ enum RequestMetadata {
             size += name.utf8.count + field.value.utf8.count + 32
             metadata.add(name: name, value: field.value)
         }
-        guard size <= Self.maxForwardedBytes else {
+        guard size <= policy.maxForwardedBytes else {
             throw GatewayError(
                 code: .resourceExhausted,
                 message: "the request headers forwarded as metadata come to \(size) bytes, more than the limit of "
-                    + "\(Self.maxForwardedBytes)",
+                    + "\(policy.maxForwardedBytes)",
                 httpStatus: 431
             )
         }

@@ -256,7 +256,7 @@ extension UpstreamConnection {
         let headers = stream.requestHeaders
         let frames = stream.requestFrames
         stream.requestHeaders = [:]
-        stream.requestFrames = []
+        stream.requestFrames = RequestFrames()
 
         context.write(
             self.wrap(HTTP2Frame(streamID: id, payload: .headers(.init(headers: headers, endStream: frames.isEmpty)))),

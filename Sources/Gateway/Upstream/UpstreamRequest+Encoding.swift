@@ -22,32 +22,42 @@ extension UpstreamRequest {
     }
 
     /// The DATA frame payloads: each message with its 5-byte prefix.
-    func makeFrames(allocator: ByteBufferAllocator) -> [ByteBuffer] {
+    func makeFrames(allocator: ByteBufferAllocator) -> RequestFrames {
+        var frames = RequestFrames()
         switch self.body.storage {
         case .framed(let bytes):
-            return [bytes]
+            frames.append(bytes)
+        case .message(let payload):
+            Self.appendFrames(of: payload, to: &frames, allocator: allocator)
         case .messages(let payloads):
-            var frames: [ByteBuffer] = []
-            frames.reserveCapacity(payloads.count)
             for payload in payloads {
-                if payload.readableBytes <= Self.largestCopiedPayload {
-                    // One buffer for prefix and payload: a single DATA frame and no extra frame header.
-                    var frame = allocator.buffer(capacity: GRPCMessageDeframer.prefixSize + payload.readableBytes)
-                    frame.writeInteger(UInt8(0))
-                    frame.writeInteger(UInt32(truncatingIfNeeded: payload.readableBytes))
-                    frame.writeImmutableBuffer(payload)
-                    frames.append(frame)
-                } else {
-                    // Large payloads are not copied: the prefix goes in its own small frame.
-                    var prefix = allocator.buffer(capacity: GRPCMessageDeframer.prefixSize)
-                    prefix.writeInteger(UInt8(0))
-                    prefix.writeInteger(UInt32(truncatingIfNeeded: payload.readableBytes))
-                    frames.append(prefix)
-                    frames.append(payload)
-                }
+                Self.appendFrames(of: payload, to: &frames, allocator: allocator)
             }
-            return frames
         }
+        return frames
+    }
+
+    private static func appendFrames(
+        of payload: ByteBuffer, to frames: inout RequestFrames, allocator: ByteBufferAllocator
+    ) {
+        if payload.readableBytes <= Self.largestCopiedPayload {
+            // One buffer for prefix and payload: a single DATA frame and no extra frame header.
+            var frame = allocator.buffer(capacity: GRPCMessageDeframer.prefixSize + payload.readableBytes)
+            Self.writeMessagePrefix(length: payload.readableBytes, into: &frame)
+            frame.writeImmutableBuffer(payload)
+            frames.append(frame)
+        } else {
+            // Large payloads are not copied: the prefix goes in its own small frame.
+            var prefix = allocator.buffer(capacity: GRPCMessageDeframer.prefixSize)
+            Self.writeMessagePrefix(length: payload.readableBytes, into: &prefix)
+            frames.append(prefix)
+            frames.append(payload)
+        }
+    }
+
+    /// A gRPC message prefix: the compressed flag (0, not compressed) and the payload's length, big-endian.
+    static func writeMessagePrefix(length: Int, into buffer: inout ByteBuffer) {
+        buffer.writeMultipleIntegers(UInt8(0), UInt32(truncatingIfNeeded: length))
     }
 
     /// Payloads up to this size are copied behind their prefix; larger ones are sent as their own frame.
@@ -63,5 +73,29 @@ extension UpstreamRequest {
         default:
             return false
         }
+    }
+}
+
+/// The DATA frame payloads of a request, in order. Nearly every request has exactly one, which is kept without an
+/// array (an array would be one more allocation per call).
+struct RequestFrames: RandomAccessCollection {
+    private var first: ByteBuffer?
+    private var rest: [ByteBuffer] = []
+
+    init() {}
+
+    mutating func append(_ frame: ByteBuffer) {
+        if self.first == nil {
+            self.first = frame
+        } else {
+            self.rest.append(frame)
+        }
+    }
+
+    var startIndex: Int { 0 }
+    var endIndex: Int { self.first == nil ? 0 : 1 + self.rest.count }
+
+    subscript(position: Int) -> ByteBuffer {
+        position == 0 ? self.first! : self.rest[position - 1]
     }
 }

@@ -61,6 +61,7 @@ extension UpstreamRequest {
     /// already a gRPC message stream (sent untouched, e.g. a gRPC-Web request body).
     public struct Body: Sendable {
         enum Storage: Sendable {
+            case message(ByteBuffer)
             case messages([ByteBuffer])
             case framed(ByteBuffer)
         }
@@ -69,7 +70,17 @@ extension UpstreamRequest {
 
         /// One payload; the client adds the prefix (uncompressed, length).
         public static func message(_ payload: ByteBuffer) -> Body {
-            Body(storage: .messages([payload]))
+            Body(storage: .message(payload))
+        }
+
+        /// One payload given as bytes (a transcoder's output): framed at once, prefix and payload in one buffer,
+        /// which costs one allocation and one copy instead of two of each.
+        public static func message(_ payload: [UInt8]) -> Body {
+            var frame = ByteBuffer()
+            frame.reserveCapacity(GRPCMessageDeframer.prefixSize + payload.count)
+            UpstreamRequest.writeMessagePrefix(length: payload.count, into: &frame)
+            frame.writeBytes(payload)
+            return Body(storage: .framed(frame))
         }
 
         /// Several payloads, sent in order (client streaming sent in one go); the client adds each prefix.

@@ -23,7 +23,7 @@ final class UpstreamStream: @unchecked Sendable {
     /// The HEADERS to send; emptied once written.
     var requestHeaders: HPACKHeaders
     /// The DATA frames to send (gRPC-framed messages); emptied once written.
-    var requestFrames: [ByteBuffer]
+    var requestFrames: RequestFrames
     var machine: StateMachine
     /// Assigned when the request headers are written.
     var streamID: HTTP2StreamID?
@@ -41,7 +41,7 @@ final class UpstreamStream: @unchecked Sendable {
     init(
         connection: UpstreamConnection,
         requestHeaders: HPACKHeaders,
-        requestFrames: [ByteBuffer],
+        requestFrames: RequestFrames,
         deadline: NIODeadline?,
         maximumMessageSize: Int,
         isUnary: Bool,
@@ -61,7 +61,7 @@ final class UpstreamStream: @unchecked Sendable {
         self.connection = nil
         self.deadline = nil
         self.requestHeaders = [:]
-        self.requestFrames = []
+        self.requestFrames = RequestFrames()
         self.machine = StateMachine(maximumMessageSize: 0, expectsSingleMessage: false)
         _ = self.machine.fail(with: status, resetStream: false)
         self.inboundWindow = 0

@@ -88,7 +88,10 @@ struct TextValueEncoder {
         of field: FieldDescriptor,
         into writer: inout ProtobufWriter
     ) throws(TranscodingError) {
-        let invalid = TranscodingError(.invalidValue, "\(quotedPrefix(text)) is not a valid \(field.typeDescription)")
+        // Made only when thrown: the message is built by interpolation, and this runs for every bound value.
+        func invalid() -> TranscodingError {
+            TranscodingError(.invalidValue, "\(quotedPrefix(text)) is not a valid \(field.typeDescription)")
+        }
         switch field.type {
         case .int32, .sint32, .sfixed32, .int64, .sint64, .sfixed64:
             let is32 = field.type == .int32 || field.type == .sint32 || field.type == .sfixed32
@@ -108,7 +111,7 @@ struct TextValueEncoder {
         case .double:
             guard let value = specialFloatingPoint(text) ?? DecimalNumber(parsing: text)?.double(text: text),
                 value.isFinite || specialFloatingPoint(text) != nil
-            else { throw invalid }
+            else { throw invalid() }
             writer.writeTag(fieldNumber: field.number, wireType: .fixed64)
             writer.writeFixed64(value.bitPattern)
         case .float:
@@ -116,7 +119,7 @@ struct TextValueEncoder {
                 let value = specialFloatingPoint(text).map(Float.init)
                     ?? DecimalNumber(parsing: text)?.float(text: text),
                 value.isFinite || specialFloatingPoint(text) != nil
-            else { throw invalid }
+            else { throw invalid() }
             writer.writeTag(fieldNumber: field.number, wireType: .fixed32)
             writer.writeFixed32(value.bitPattern)
         case .bool:
@@ -126,22 +129,22 @@ struct TextValueEncoder {
             } else if text.elementsEqual("false".utf8) {
                 value = false
             } else {
-                throw invalid
+                throw invalid()
             }
             writer.writeTag(fieldNumber: field.number, wireType: .varint)
             writer.writeVarint(value ? 1 : 0)
         case .string:
-            guard UTF8Validation.isValid(text) else { throw invalid }
+            guard UTF8Validation.isValid(text) else { throw invalid() }
             writer.writeTag(fieldNumber: field.number, wireType: .lengthDelimited)
             writer.writeLengthDelimited(text)
         case .bytes:
-            guard let count = Base64.decodedCount(of: text) else { throw invalid }
+            guard let count = Base64.decodedCount(of: text) else { throw invalid() }
             let start = writer.count
             writer.writeTag(fieldNumber: field.number, wireType: .lengthDelimited)
             writer.writeVarint(UInt64(count))
             guard Base64.decode(text, into: &writer.bytes) else {
                 writer.bytes.removeSubrange(start...)
-                throw invalid
+                throw invalid()
             }
         case .enum:
             guard let enumType = field.enumType else {

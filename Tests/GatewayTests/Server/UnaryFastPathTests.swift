@@ -16,7 +16,7 @@ struct UnaryFastPathTests {
         }
     }
 
-    @Test("head limits: over 1,000 fields refused, metadata over 8 KiB a 431; the gateway keeps serving")
+    @Test("head limits: over 1,000 fields refused, metadata over the default 8 KiB a 431; the gateway keeps serving")
     func headLimits() async throws {
         try await TestGateway.withDemo { gateway, _ in
             let port = try #require(URL(string: gateway.baseURL)?.port)
@@ -35,6 +35,27 @@ struct UnaryFastPathTests {
             let over = try await RawHTTP.exchange(port: port, request: request(fields: 1001))
             #expect(!over.contains("200 OK"), "\(over.prefix(300))")
             #expect(try await gateway.get("/v1/echo/after").status == 200)
+        }
+    }
+
+    @Test("a configured metadata limit holds for REST and gRPC-Web calls, counted as HTTP/2 counts it")
+    func configuredMetadataLimit() async throws {
+        try await TestGateway.withDemo(configure: { $0.metadata.maxForwardedBytes = 1024 }) { gateway, _ in
+            // "x-big" (5) + value + 32 bytes of overhead: 987 bytes of value is exactly the limit.
+            for (valueBytes, allowed) in [(987, true), (988, false)] {
+                let header = [("x-big", String(repeating: "v", count: valueBytes))]
+                let rest = try await gateway.get("/v1/echo/hi", headers: header)
+                let web = try await gateway.grpcWeb(
+                    GRPCWebTests.echo, messages: [GRPCWebTests.echoRequest("hi")], headers: header)
+                if allowed {
+                    #expect(rest.status == 200, "\(valueBytes): \(rest.text)")
+                    #expect(web.status == 0, "\(valueBytes): \(web.statusMessage ?? "")")
+                } else {
+                    #expect(rest.status == 431, "\(valueBytes): \(rest.text)")
+                    #expect(rest.text.contains(#""code":8"#) && rest.text.contains("more than the limit of 1024"))
+                    #expect(web.status == 8, "\(valueBytes): \(web.statusMessage ?? "")")
+                }
+            }
         }
     }
 

@@ -112,7 +112,20 @@ struct UpstreamEncodingTests {
         #expect(try deframer.nextMessage() == nil)
 
         let framedBody = UpstreamRequest(target: .init(host: "h", port: 1), path: "/a/b", body: .framed(joined))
-        #expect(framedBody.makeFrames(allocator: ByteBufferAllocator()) == [joined])
+        #expect(Array(framedBody.makeFrames(allocator: ByteBufferAllocator())) == [joined])
+
+        // A payload given as bytes is framed up front, in one buffer, whatever its size.
+        let bytes = Array(payload.readableBytesView)
+        let fromBytes = UpstreamRequest(target: .init(host: "h", port: 1), path: "/a/b", body: .message(bytes))
+        let fromBuffer = UpstreamRequest(target: .init(host: "h", port: 1), path: "/a/b", message: payload)
+        let framed = Array(fromBytes.makeFrames(allocator: ByteBufferAllocator()))
+        #expect(framed.count == 1)
+        #expect(framed.first?.readableBytes == 5 + size)
+        var joinedFromBuffer = ByteBuffer()
+        for var frame in fromBuffer.makeFrames(allocator: ByteBufferAllocator()) {
+            joinedFromBuffer.writeBuffer(&frame)
+        }
+        #expect(framed.first == joinedFromBuffer)
     }
 
     @Test("backoff grows by the multiplier up to the maximum, spread by the jitter")

@@ -106,7 +106,7 @@ final class RESTHandler: Sendable {
             metadata: try RequestMetadata.forward(headers, policy: self.configuration.metadata),
             timeout: self.configuration.deadlines.timeout(
                 for: match.route.method, requested: try RequestMetadata.requestedTimeout(headers)),
-            message: ByteBuffer(bytes: message)
+            body: .message(message)
         )
     }
 
