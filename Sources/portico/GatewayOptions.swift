@@ -110,8 +110,11 @@ struct GatewayOptions: ParsableArguments {
             throw ValidationError("--idle-timeout must be 0 (never) or a positive number of seconds")
         }
         guard self.gracePeriod > 0 else { throw ValidationError("--grace-period must be positive") }
-        guard self.maxRequestBytes > 0, self.maxResponseBytes > 0, self.maxMetadataBytes > 0 else {
-            throw ValidationError("--max-request-bytes, --max-response-bytes and --max-metadata-bytes must be positive")
+        for (flag, value) in [
+            ("--max-request-bytes", self.maxRequestBytes), ("--max-response-bytes", self.maxResponseBytes),
+            ("--max-metadata-bytes", self.maxMetadataBytes),
+        ] where value <= 0 {
+            throw ValidationError("\(flag) must be positive, got \(value)")
         }
         var configuration = GatewayConfiguration(listen: listen)
         configuration.deadlines.defaultTimeout = .nanoseconds(Int64(self.defaultTimeout * 1e9))

@@ -16,6 +16,9 @@ sys.path.insert(0, os.path.join(REPO, "interop"))
 import python_backend  # noqa: E402  (compiles the protos with grpc_tools.protoc)
 
 
+MAX_METADATA_BYTES = 4096
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -36,7 +39,9 @@ def gateway():
         pytest.fail(f"{binary} does not exist: build it with `swift build --product portico`")
     port = free_port()
     process = subprocess.Popen(
-        [binary, "--listen", f"127.0.0.1:{port}"], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+        # A metadata limit below the default, for test_limits.py.
+        [binary, "--listen", f"127.0.0.1:{port}", "--max-metadata-bytes", str(MAX_METADATA_BYTES)],
+        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
