@@ -179,10 +179,22 @@ def summarize(case, results):
     return rows
 
 
+def best_peer(cpu_by_target):
+    """The issue's target compares Portico with the better (cheaper) of the peers that ran the case."""
+    peers = {t: cpu for t, cpu in cpu_by_target.items() if t != "portico" and cpu}
+    return min(peers.items(), key=lambda item: item[1]) if peers else None
+
+
+def against_best_peer(cpu_by_target):
+    best = best_peer(cpu_by_target)
+    mine = cpu_by_target.get("portico")
+    return f", cpu/best peer {mine / best[1]:.2f} ({best[0]})" if best and mine else ""
+
+
 def print_table(all_rows, idle_rss):
     print("\n== summary: median over rounds; CPU µs per request of each gateway process ==")
     header = f"{'case':14s} {'gateway':8s} {'cpu µs/req':>10s} {'req/s':>9s} {'p50 ms':>8s} {'p99 ms':>8s} " \
-             f"{'peak RSS MiB':>12s} {'errors':>6s}  Portico/Envoy"
+             f"{'peak RSS MiB':>12s} {'errors':>6s}  Portico/Envoy, and CPU against the cheaper peer"
     print(header)
     for case, rows in all_rows:
         for target, row in rows.items():
@@ -190,7 +202,8 @@ def print_table(all_rows, idle_rss):
             if target == "portico" and "envoy" in rows and rows["envoy"]["cpu_us"] and row["cpu_us"]:
                 envoy = rows["envoy"]
                 ratio = (f"cpu {row['cpu_us'] / envoy['cpu_us']:.2f}, p99 {row['p99'] / envoy['p99']:.2f}, "
-                         f"rss {row['rss'] / envoy['rss']:.2f}")
+                         f"rss {row['rss'] / envoy['rss']:.2f}"
+                         + against_best_peer({t: r["cpu_us"] for t, r in rows.items()}))
             fmt = lambda v, spec: "-" if v is None else format(v, spec)
             print(f"{case.name:14s} {target:8s} {fmt(row['cpu_us'], '10.1f')} {fmt(row['rps'], '9.0f')} "
                   f"{fmt(row['p50'], '8.2f')} {fmt(row['p99'], '8.2f')} {fmt(row['rss'], '12.1f')} "
@@ -265,7 +278,7 @@ def fixed_rate(case, port, pid, rate, duration, work):
 def print_fixed_rate(rows, rate):
     print(f"\n== fixed rate: {rate} requests/s offered (h2load --rps; HTTP/1.1 cases with --h1), median over rounds ==")
     print(f"{'case':14s} {'gateway':8s} {'req/s':>8s} {'p50 ms':>8s} {'p99 ms':>8s} {'p99.9 ms':>9s} {'cpu µs/req':>10s} "
-          f"{'bad':>5s}  Portico/Envoy")
+          f"{'bad':>5s}  Portico/Envoy, and CPU against the cheaper peer")
     for case, by_target in rows:
         medians = {}
         for target, runs in by_target.items():
@@ -277,7 +290,8 @@ def print_fixed_rate(rows, rate):
             ratio = ""
             if target == "portico" and "envoy" in medians:
                 e = medians["envoy"]
-                ratio = f"p99 {m['p99'] / e['p99']:.2f}, p99.9 {m['p999'] / e['p999']:.2f}, cpu {m['cpu_us'] / e['cpu_us']:.2f}"
+                ratio = (f"p99 {m['p99'] / e['p99']:.2f}, p99.9 {m['p999'] / e['p999']:.2f}, cpu {m['cpu_us'] / e['cpu_us']:.2f}"
+                         + against_best_peer({t: r["cpu_us"] for t, r in medians.items()}))
             print(f"{case.name:14s} {target:8s} {m['rps']:8.0f} {m['p50']:8.2f} {m['p99']:8.2f} {m['p999']:9.2f} "
                   f"{m['cpu_us']:10.1f} {int(m['bad']):5d}  {ratio}")
 
