@@ -109,7 +109,7 @@ extension UnaryFastPath {
         /// The answer with the headers it leaves with: its own, its length, the date, and CORS's for the request.
         /// (Consuming, so that the headers are added in place rather than to a copy.)
         private func completed(_ answer: consuming PreparedResponse, for head: HTTPRequest) -> PreparedResponse {
-            answer.headers[.contentLength] = String(answer.body.readableBytes)
+            answer.headers[.contentLength] = String(answer.body.count)
             answer.headers[.date] = HTTPDate.now
             self.cors.addResponseHeaders(forRequest: head.headerFields, to: &answer.headers)
             return answer

@@ -114,25 +114,31 @@ final class UnaryFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         context.triggerUserOutboundEvent(HTTP1ConnectionLifecycle.SerializedResponseWritten(), promise: nil)
     }
 
-    /// An HTTP/1.1 response as bytes: one buffer for the head and a small body, a second write for a large body
-    /// (not copied).
+    /// An HTTP/1.1 response as bytes: one buffer for the head and the body, except that a large body in a buffer
+    /// of its own is written after the head's (not copied).
     private static func writeBytes(
-        status: HTTPResponse.Status, headers: HTTPFields, body: ByteBuffer, to socketContext: ChannelHandlerContext
+        status: HTTPResponse.Status, headers: HTTPFields, body: PreparedResponse.Body,
+        to socketContext: ChannelHandlerContext
     ) {
-        let copiesBody = body.readableBytes <= Self.largestCopiedBody
-        var bytes = socketContext.channel.allocator.buffer(capacity: 512 + (copiesBody ? body.readableBytes : 0))
-        HTTP1ResponseHead.write(status: status, headers: headers, into: &bytes)
-        if copiesBody {
-            bytes.writeImmutableBuffer(body)
-            socketContext.writeAndFlush(NIOAny(IOData.byteBuffer(bytes)), promise: nil)
-        } else {
-            socketContext.write(NIOAny(IOData.byteBuffer(bytes)), promise: nil)
-            socketContext.writeAndFlush(NIOAny(IOData.byteBuffer(body)), promise: nil)
+        if case .buffer(let large) = body, large.readableBytes > Self.largestCopiedBuffer {
+            var head = socketContext.channel.allocator.buffer(capacity: 512)
+            HTTP1ResponseHead.write(status: status, headers: headers, into: &head)
+            socketContext.write(NIOAny(IOData.byteBuffer(head)), promise: nil)
+            socketContext.writeAndFlush(NIOAny(IOData.byteBuffer(large)), promise: nil)
+            return
         }
+        var bytes = socketContext.channel.allocator.buffer(capacity: 512 + body.count)
+        HTTP1ResponseHead.write(status: status, headers: headers, into: &bytes)
+        switch body {
+        case .buffer(let buffer): bytes.writeImmutableBuffer(buffer)
+        case .bytes(let body): bytes.writeBytes(body)
+        }
+        socketContext.writeAndFlush(NIOAny(IOData.byteBuffer(bytes)), promise: nil)
     }
 
-    /// Bodies up to this size are copied behind the head, so that the response leaves in one buffer.
-    private static let largestCopiedBody = 16 * 1024
+    /// A body buffer up to this size is copied behind the head, so that the response leaves in one buffer.
+    /// (Bytes are always copied: they have to be put in a buffer anyway.)
+    private static let largestCopiedBuffer = 16 * 1024
 
     /// The claimed request is answered: take the requests that waited.
     private func answered(context: ChannelHandlerContext) {

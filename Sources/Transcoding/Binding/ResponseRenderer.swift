@@ -23,7 +23,7 @@ public struct ResponseRenderer: Sendable {
             }
             return try Self.httpBody(message)
         }
-        var writer = JSONWriter(indentWidth: self.encoder.options.indent)
+        var writer = self.encoder.makeWriter(forBinaryCount: message.count)
         if let field = route.responseField {
             try self.encoder.transcodeField(message, of: route.method.outputType, field: field, into: &writer)
         } else {

@@ -17,9 +17,16 @@ public struct ProtobufToJSON: Sendable {
         _ bytes: UnsafeRawBufferPointer,
         as type: MessageDescriptor
     ) throws(TranscodingError) -> [UInt8] {
-        var writer = JSONWriter(indentWidth: self.options.indent, capacity: bytes.count * 2 + 16)
+        var writer = self.makeWriter(forBinaryCount: bytes.count)
         try self.transcode(bytes, as: type, into: &writer)
         return writer.bytes
+    }
+
+    /// A writer with room for the JSON of a message whose binary encoding is `count` bytes: about twice that for
+    /// usual messages (names and quotes added, numbers spelled out). Grown from empty instead, the output is
+    /// reallocated and copied at every doubling of its size.
+    public func makeWriter(forBinaryCount count: Int) -> JSONWriter {
+        JSONWriter(indentWidth: self.options.indent, capacity: count * 2 + 16)
     }
 
     /// Transcodes the binary encoding of a `type` message, appending the JSON to `writer` (whose own

@@ -1,5 +1,6 @@
 import Foundation
 import Gateway
+import NIOHTTP1
 import Testing
 
 /// The event-loop fast path answers unary calls itself and leaves everything else to Hummingbird; on one
@@ -56,6 +57,57 @@ struct UnaryFastPathTests {
                     #expect(web.status == 8, "\(valueBytes): \(web.statusMessage ?? "")")
                 }
             }
+        }
+    }
+
+    /// Message sizes whose answers fall on either side of the 16 KiB up to which the fast path copies a body
+    /// behind the response head (larger binary gRPC-Web bodies are written after it).
+    static let answerSizes = [10, 8_000, 17_000, 300_000]
+
+    @Test(
+        "a REST answer comes back whole with its exact length, on either side of the copy threshold",
+        arguments: answerSizes)
+    func restAnswerSizes(size: Int) async throws {
+        try await TestGateway.withDemo { gateway, _ in
+            let message = String(repeating: "x", count: size)
+            let reply = try await gateway.post("/v1/echo", #"{"message": "\#(message)"}"#)
+            #expect(reply.status == 200)
+            #expect(reply.header("content-length") == String(reply.body.count))
+            #expect(try reply.json()["message"] as? String == message)
+        }
+    }
+
+    @Test(
+        "a binary gRPC-Web answer comes back whole with its exact length, on either side of the copy threshold",
+        arguments: answerSizes)
+    func grpcWebAnswerSizes(size: Int) async throws {
+        try await TestGateway.withDemo { gateway, _ in
+            // echo.v1.EchoRequest{message}: field 1 (0x0A), a varint length, the bytes; framed with flag 0.
+            var payload: [UInt8] = [0x0A]
+            var length = UInt64(size)
+            while length >= 0x80 {
+                payload.append(UInt8(truncatingIfNeeded: length) | 0x80)
+                length >>= 7
+            }
+            payload.append(UInt8(length))
+            payload += Array(repeating: UInt8(ascii: "x"), count: size)
+            let frame = [0] + withUnsafeBytes(of: UInt32(payload.count).bigEndian, Array.init) + payload
+            let reply = try await gateway.send(
+                .POST, "/echo.v1.EchoService/Echo", bytes: frame,
+                headers: [("content-type", "application/grpc-web+proto")])
+            #expect(reply.status == 200)
+            #expect(reply.header("content-length") == String(reply.body.count))
+            // The message frame, then the trailer frame (flag 0x80) with grpc-status 0, and nothing after it.
+            let body = reply.body
+            try #require(body.count >= 5 && body[0] == 0)
+            let messageLength = body[1..<5].reduce(0) { $0 << 8 | Int($1) }
+            try #require(body.count >= 5 + messageLength + 5)
+            #expect(body[5..<(5 + messageLength)].starts(with: payload))
+            let trailerStart = 5 + messageLength
+            #expect(body[trailerStart] == 0x80)
+            let trailerLength = body[(trailerStart + 1)..<(trailerStart + 5)].reduce(0) { $0 << 8 | Int($1) }
+            #expect(body.count == trailerStart + 5 + trailerLength)
+            #expect(String(decoding: body[(trailerStart + 5)...], as: UTF8.self).contains("grpc-status: 0\r\n"))
         }
     }
 

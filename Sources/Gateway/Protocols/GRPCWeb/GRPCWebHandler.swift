@@ -218,7 +218,7 @@ final class GRPCWebHandler: Sendable {
                 code: .internal, message: "a response message could not be transcoded: \(error)", origin: .local)
             body = Self.trailerFrame(status, policy: policy, format: format)
         }
-        return PreparedResponse(status: .ok, headers: headers, body: ByteBuffer(bytes: body))
+        return PreparedResponse(status: .ok, headers: headers, bytes: body)
     }
 
     /// Reads the call: a status before any message is answered trailers-only; otherwise messages stream as

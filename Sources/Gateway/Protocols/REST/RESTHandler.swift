@@ -134,11 +134,11 @@ final class RESTHandler: Sendable {
         switch rendered {
         case .json(let json):
             headers[.contentType] = "application/json"
-            return PreparedResponse(status: .ok, headers: headers, body: ByteBuffer(bytes: json))
+            return PreparedResponse(status: .ok, headers: headers, bytes: json)
         case .raw(let contentType, let data):
             headers[.contentType] =
                 contentType.flatMap { MetadataPolicy.isSafeValue($0) ? $0 : nil } ?? "application/octet-stream"
-            return PreparedResponse(status: .ok, headers: headers, body: ByteBuffer(bytes: data))
+            return PreparedResponse(status: .ok, headers: headers, bytes: data)
         }
     }
 
@@ -151,7 +151,7 @@ final class RESTHandler: Sendable {
         }
         let body = self.statuses.render(code: error.code, message: error.message, details: error.details)
         return PreparedResponse(
-            status: HTTPResponse.Status(code: error.httpStatus), headers: headers, body: ByteBuffer(bytes: body))
+            status: HTTPResponse.Status(code: error.httpStatus), headers: headers, bytes: body)
     }
 
     // MARK: Server streaming

@@ -146,12 +146,12 @@ final class HTTP2UnaryFastPath: ChannelDuplexHandler {
         headers.reserveCapacity(answer.headers.count + 1)
         headers.add(name: ":status", value: String(answer.status.code))
         for field in answer.headers { headers.add(name: field.name.canonicalName, value: field.value) }
-        let hasBody = answer.body.readableBytes > 0
+        let hasBody = answer.body.count > 0
         let head = HTTP2Frame(streamID: stream, payload: .headers(.init(headers: headers, endStream: !hasBody)))
         context.write(self.wrapOutboundOut(head), promise: hasBody ? nil : promise)
         if hasBody {
             let body = HTTP2Frame(
-                streamID: stream, payload: .data(.init(data: .byteBuffer(answer.body), endStream: true)))
+                streamID: stream, payload: .data(.init(data: .byteBuffer(answer.body.buffer), endStream: true)))
             context.write(self.wrapOutboundOut(body), promise: promise)
         }
         context.flush()
