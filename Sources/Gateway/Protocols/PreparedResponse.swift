@@ -23,6 +23,7 @@ struct PreparedResponse {
         self.body = .bytes(bytes)
     }
 
+    /// The body as it was produced: a buffer (received bytes passed on, a gRPC-Web frame), or a transcoder's bytes.
     enum Body {
         case buffer(ByteBuffer)
         case bytes([UInt8])

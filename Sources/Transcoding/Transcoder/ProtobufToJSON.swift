@@ -22,11 +22,14 @@ public struct ProtobufToJSON: Sendable {
         return writer.bytes
     }
 
-    /// A writer with room for the JSON of a message whose binary encoding is `count` bytes: about twice that for
-    /// usual messages (names and quotes added, numbers spelled out). Grown from empty instead, the output is
-    /// reallocated and copied at every doubling of its size.
+    /// A writer with room for the JSON of a message whose binary encoding is `count` bytes. (Grown from empty,
+    /// the output is reallocated and copied at every doubling of its size.) A small message's JSON is up to
+    /// about twice its encoding: names and quotes added, numbers spelled out. A large one is mostly strings and
+    /// bytes, about as long in JSON (a third more for base64), and twice its size would be mostly unused
+    /// memory, touched by nobody but reserved on every call.
     public func makeWriter(forBinaryCount count: Int) -> JSONWriter {
-        JSONWriter(indentWidth: self.options.indent, capacity: count * 2 + 16)
+        let capacity = count < 16 * 1024 ? count * 2 + 16 : count + count / 3
+        return JSONWriter(indentWidth: self.options.indent, capacity: capacity)
     }
 
     /// Transcodes the binary encoding of a `type` message, appending the JSON to `writer` (whose own
