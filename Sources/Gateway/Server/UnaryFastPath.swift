@@ -114,17 +114,17 @@ final class UnaryFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         context.triggerUserOutboundEvent(HTTP1ConnectionLifecycle.SerializedResponseWritten(), promise: nil)
     }
 
-    /// An HTTP/1.1 response as bytes: one buffer for the head and the body, except that a large body in a buffer
-    /// of its own is written after the head's (not copied).
+    /// An HTTP/1.1 response as bytes: one buffer for the head and a small body; a large body is written after the
+    /// head in a buffer of its own (a buffer as it is, bytes copied into one of their size).
     private static func writeBytes(
         status: HTTPResponse.Status, headers: HTTPFields, body: PreparedResponse.Body,
         to socketContext: ChannelHandlerContext
     ) {
-        if case .buffer(let large) = body, large.readableBytes > Self.largestCopiedBuffer {
+        if body.count > Self.largestCopiedBody {
             var head = socketContext.channel.allocator.buffer(capacity: 512)
             HTTP1ResponseHead.write(status: status, headers: headers, into: &head)
             socketContext.write(NIOAny(IOData.byteBuffer(head)), promise: nil)
-            socketContext.writeAndFlush(NIOAny(IOData.byteBuffer(large)), promise: nil)
+            socketContext.writeAndFlush(NIOAny(IOData.byteBuffer(body.buffer)), promise: nil)
             return
         }
         var bytes = socketContext.channel.allocator.buffer(capacity: 512 + body.count)
@@ -136,9 +136,8 @@ final class UnaryFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         socketContext.writeAndFlush(NIOAny(IOData.byteBuffer(bytes)), promise: nil)
     }
 
-    /// A body buffer up to this size is copied behind the head, so that the response leaves in one buffer.
-    /// (Bytes are always copied: they have to be put in a buffer anyway.)
-    private static let largestCopiedBuffer = 16 * 1024
+    /// Bodies up to this size are copied behind the head, so that the response leaves in one buffer.
+    private static let largestCopiedBody = 16 * 1024
 
     /// The claimed request is answered: take the requests that waited.
     private func answered(context: ChannelHandlerContext) {

@@ -76,8 +76,7 @@ extension UpstreamRequest {
         /// One payload given as bytes (a transcoder's output): framed at once, prefix and payload in one buffer,
         /// which costs one allocation and one copy instead of two of each.
         public static func message(_ payload: [UInt8]) -> Body {
-            var frame = ByteBuffer()
-            frame.reserveCapacity(GRPCMessageDeframer.prefixSize + payload.count)
+            var frame = ByteBufferAllocator().buffer(capacity: GRPCMessageDeframer.prefixSize + payload.count)
             UpstreamRequest.writeMessagePrefix(length: payload.count, into: &frame)
             frame.writeBytes(payload)
             return Body(storage: .framed(frame))

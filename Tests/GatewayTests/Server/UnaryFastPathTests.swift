@@ -61,7 +61,7 @@ struct UnaryFastPathTests {
     }
 
     /// Message sizes whose answers fall on either side of the 16 KiB up to which the fast path copies a body
-    /// behind the response head (larger binary gRPC-Web bodies are written after it).
+    /// behind the response head (larger bodies are written after it).
     static let answerSizes = [10, 8_000, 17_000, 300_000]
 
     @Test(
