@@ -38,7 +38,8 @@ import urllib.request
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 KIT = os.environ.get("REFERENCE_KIT", os.path.join(ROOT, "..", "shared", "reference"))
 HOME = os.environ.get("REFERENCE_HOME", os.path.join(ROOT, ".reference"))
-PORTICO = os.path.join(ROOT, ".build", "release", "portico")
+# PORTICO_BIN runs another build (an A/B comparison, or a long run while the tree is rebuilt).
+PORTICO = os.environ.get("PORTICO_BIN", os.path.join(ROOT, ".build", "release", "portico"))
 GO_BIN = os.path.join(HOME, "grpc-gateway", "bin")
 
 GO_BACKEND, DEMO_BACKEND = 19090, 19091

@@ -34,6 +34,7 @@ public final class UpstreamPool: Service, Sendable {
     private struct State {
         var targets: [Shard: Target] = [:]
         var isShutDown = false
+        var timeoutHeaders = TimeoutHeaderCache()
     }
 
     /// The connections to one target that run on one event loop.
@@ -45,6 +46,13 @@ public final class UpstreamPool: Service, Sendable {
             self.target = target
             self.loop = ObjectIdentifier(loop)
         }
+    }
+
+    /// What a call takes from the pool's state: a stream slot, and the headers that depend on the pool.
+    private struct Reserved {
+        let reservation: UpstreamConnectionSet<UpstreamConnection>.Reservation
+        let authority: String
+        let timeout: TimeoutHeaderCache.Header?
     }
 
     private struct Target {
@@ -152,9 +160,10 @@ public final class UpstreamPool: Service, Sendable {
         }
 
         let loop = self.callerLoop
-        let reserved: (UpstreamConnectionSet<UpstreamConnection>.Reservation, authority: String)? =
-            self.state.withLock { state in
+        let reserved: Reserved? =
+            self.state.withLock { state -> Reserved? in
                 guard !state.isShutDown else { return nil }
+                let timeout = request.timeout.map { state.timeoutHeaders.header(for: $0) }
                 let target = request.target
                 let shard = Shard(target, on: loop)
                 let reservation = state.targets[
@@ -175,10 +184,12 @@ public final class UpstreamPool: Service, Sendable {
                         logger: self.logger
                     )
                 }
-                return (reservation, state.targets[shard]?.authority ?? target.authority)
+                return Reserved(
+                    reservation: reservation, authority: state.targets[shard]?.authority ?? target.authority,
+                    timeout: timeout)
             }
 
-        guard let (reservation, authority) = reserved else {
+        guard let reserved else {
             return UpstreamStream(
                 failedWith: UpstreamStatus(code: .unavailable, message: "the upstream pool is shut down")
             )
@@ -186,7 +197,7 @@ public final class UpstreamPool: Service, Sendable {
 
         let connection: UpstreamConnection
         let isNew: Bool
-        switch reservation {
+        switch reserved.reservation {
         case .existing(let existing):
             connection = existing
             isNew = false
@@ -206,8 +217,9 @@ public final class UpstreamPool: Service, Sendable {
         let stream = UpstreamStream(
             connection: connection,
             requestHeaders: request.makeHeaders(
-                authority: authority,
-                scheme: self.configuration.transportSecurity.scheme
+                authority: reserved.authority,
+                scheme: self.configuration.transportSecurity.scheme,
+                timeout: reserved.timeout
             ),
             requestFrames: request.makeFrames(allocator: self.allocator),
             deadline: deadline,

@@ -2,8 +2,9 @@ import NIOCore
 import NIOHPACK
 
 extension UpstreamRequest {
-    /// The request HEADERS: pseudo-headers, gRPC headers, then the forwarded metadata.
-    func makeHeaders(authority: String, scheme: String) -> HPACKHeaders {
+    /// The request HEADERS: pseudo-headers, gRPC headers, then the forwarded metadata. `timeout` is this request's
+    /// ``timeout`` as the pool's ``TimeoutHeaderCache`` encodes it (nil when it has none).
+    func makeHeaders(authority: String, scheme: String, timeout: TimeoutHeaderCache.Header?) -> HPACKHeaders {
         var headers = HPACKHeaders()
         headers.reserveCapacity(7 + self.metadata.count)
         headers.add(name: ":method", value: "POST")
@@ -12,8 +13,8 @@ extension UpstreamRequest {
         headers.add(name: ":authority", value: self.authority ?? authority)
         headers.add(name: "content-type", value: "application/grpc")
         headers.add(name: "te", value: "trailers")
-        if let timeout = self.timeout {
-            headers.add(name: "grpc-timeout", value: GRPCTimeout.headerValue(for: timeout), indexing: .nonIndexable)
+        if let timeout {
+            headers.add(name: "grpc-timeout", value: timeout.value, indexing: timeout.indexing)
         }
         for header in self.metadata where !Self.isReservedHeader(header.name) {
             headers.add(name: header.name, value: header.value, indexing: header.indexable)

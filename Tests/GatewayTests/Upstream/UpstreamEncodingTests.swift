@@ -30,6 +30,27 @@ struct UpstreamEncodingTests {
     }
 
     @Test(
+        "a grpc-timeout sent recently is reused and indexed; a new one is formatted and not indexed",
+        arguments: [
+            // The gateway's default deadline on every call.
+            ([30.0, 30, 30], [false, true, true]),
+            // A client counting down its own deadline: never indexed, so it cannot churn the HPACK table.
+            ([4.999, 4.998, 4.997, 4.996], [false, false, false, false]),
+            // Two fixed timeouts in turn.
+            ([1, 2, 1, 2], [false, false, true, true]),
+            // Four are remembered: a fifth value replaces the oldest (1), which is then new again and replaces 2.
+            ([1, 2, 3, 4, 5, 1, 3, 2], [false, false, false, false, false, false, true, false]),
+        ]
+    )
+    func timeoutHeaderCache(seconds: [Double], indexed: [Bool]) {
+        let timeouts = seconds.map { Duration.milliseconds(Int64(($0 * 1000).rounded())) }
+        var cache = TimeoutHeaderCache()
+        let headers = timeouts.map { cache.header(for: $0) }
+        #expect(headers.map { $0.indexing == .indexable } == indexed)
+        #expect(headers.map(\.value) == timeouts.map(GRPCTimeout.headerValue(for:)))
+    }
+
+    @Test(
         "grpc-message percent-decoding",
         arguments: [
             ("plain", "plain"), ("a%20b", "a b"), ("%E2%9C%93", "✓"), ("100%", "100%"), ("%4", "%4"),
@@ -63,7 +84,8 @@ struct UpstreamEncodingTests {
             timeout: .milliseconds(1500),
             message: ByteBuffer()
         )
-        let headers = request.makeHeaders(authority: "example:50051", scheme: "http")
+        let headers = request.makeHeaders(
+            authority: "example:50051", scheme: "http", timeout: .init(value: "1500000u", indexing: .nonIndexable))
         let names = headers.map(\.name)
         #expect(
             names == [
@@ -83,11 +105,14 @@ struct UpstreamEncodingTests {
     func authority() {
         var request = UpstreamRequest(target: .init(host: "::1", port: 1), path: "/a/b", message: ByteBuffer())
         #expect(
-            request.makeHeaders(authority: request.target.authority, scheme: "http").first(name: ":authority")
+            request.makeHeaders(authority: request.target.authority, scheme: "http", timeout: nil).first(
+                name: ":authority")
                 == "[::1]:1"
         )
         request.authority = "api.example.com"
-        #expect(request.makeHeaders(authority: "x", scheme: "http").first(name: ":authority") == "api.example.com")
+        #expect(
+            request.makeHeaders(authority: "x", scheme: "http", timeout: nil).first(name: ":authority")
+                == "api.example.com")
     }
 
     @Test(

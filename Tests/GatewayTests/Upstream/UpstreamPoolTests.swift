@@ -260,6 +260,21 @@ struct UpstreamPoolTests {
         }
     }
 
+    @Test("a timeout repeated on one connection (sent HPACK-indexed) reaches the server the same each time")
+    func repeatedTimeouts() async throws {
+        try await withUpstreamTestServer { target, probe in
+            try await withUpstreamPool { pool in
+                let timeouts: [Duration] = [.seconds(2), .seconds(2), .seconds(2), .seconds(3), .seconds(2)]
+                for timeout in timeouts {
+                    let response = await pool.unary(Self.request(target, "Echo", [1], timeout: timeout))
+                    #expect(response.status.code == .ok, "\(response.status)")
+                }
+                #expect(probe.timeoutHeaders == ["2000000u", "2000000u", "2000000u", "3000000u", "2000000u"])
+                #expect(pool.connectionCount(to: target) == 1)
+            }
+        }
+    }
+
     @Test("one timer serves a connection's deadlines: a sooner deadline moves it, a call ending early leaves it")
     func deadlinesShareOneTimer() async throws {
         try await withUpstreamTestServer { target, probe in

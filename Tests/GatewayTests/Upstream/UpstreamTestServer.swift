@@ -79,10 +79,12 @@ struct UpstreamTestService: RegistrableRPCService {
             )
         }
 
-        // Echoes the single request message; copies `x-echo` metadata to initial and trailing metadata.
+        // Echoes the single request message; copies `x-echo` metadata to initial and trailing metadata. Records the
+        // grpc-timeout it saw.
         register("Echo") { request, context in
             probe.recordCall()
             probe.recordPeer(context.remotePeer)
+            Self.recordTimeout(of: request, to: probe)
             var messages: [[UInt8]] = []
             for try await message in request.messages { messages.append(message) }
             var initial: Metadata = [:]
@@ -151,9 +153,7 @@ struct UpstreamTestService: RegistrableRPCService {
         register("Sleep") { request, context in
             probe.recordCall()
             for try await _ in request.messages {}
-            if let timeout = request.metadata[stringValues: "grpc-timeout"].first(where: { _ in true }) {
-                probe.recordTimeoutHeader(String(timeout))
-            }
+            Self.recordTimeout(of: request, to: probe)
             return StreamingServerResponse { writer in
                 try await Self.sleepUnlessCancelled(context: context, probe: probe)
                 try await writer.write([])
@@ -169,6 +169,12 @@ struct UpstreamTestService: RegistrableRPCService {
                 try await Self.sleepUnlessCancelled(context: context, probe: probe)
                 return [:]
             }
+        }
+    }
+
+    static func recordTimeout(of request: StreamingServerRequest<[UInt8]>, to probe: ServerProbe) {
+        if let timeout = request.metadata[stringValues: "grpc-timeout"].first(where: { _ in true }) {
+            probe.recordTimeoutHeader(String(timeout))
         }
     }
 

@@ -31,12 +31,12 @@ struct HTTP2Listener: HTTPChannelHandler {
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
             let (streams, handOff) = AsyncStream<HTTPStream>.makeStream()
-            // Graceful shutdown (GOAWAY, then close once the open streams have ended) and the idle timeout are
-            // NIOHTTP2's; it counts the open streams from the stream events NIOHTTP2Handler sends down the pipeline.
+            // Graceful shutdown (GOAWAY, then close once the open streams have ended) is NIOHTTP2's; it counts the
+            // open streams from the stream events NIOHTTP2Handler sends down the pipeline. The idle timeout is
+            // HTTP2ConnectionCloser's, which starts that shutdown.
             let lifecycle = NIOHTTP2ServerConnectionManagementHandler(
                 eventLoop: channel.eventLoop,
-                configuration: .init(
-                    maxIdleTime: self.idleTimeout.map(TimeAmount.init), maxAge: nil, maxGraceTime: nil, keepalive: nil)
+                configuration: .init(maxIdleTime: nil, maxAge: nil, maxGraceTime: nil, keepalive: nil)
             )
             let sync = channel.pipeline.syncOperations
             try sync.addHandlers(
@@ -52,7 +52,8 @@ struct HTTP2Listener: HTTPChannelHandler {
                         }
                     })
             )
-            try sync.addHandlers(HTTP2ConnectionCloser(gracePeriod: self.gracePeriod), lifecycle)
+            try sync.addHandlers(
+                HTTP2ConnectionCloser(idleTimeout: self.idleTimeout, gracePeriod: self.gracePeriod), lifecycle)
             channel.closeFuture.whenComplete { _ in handOff.finish() }
             return Value(channel: channel, handedOffStreams: streams)
         }

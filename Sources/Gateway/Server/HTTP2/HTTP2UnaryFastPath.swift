@@ -19,7 +19,11 @@ final class HTTP2UnaryFastPath: ChannelDuplexHandler {
     typealias OutboundOut = HTTP2Frame
 
     private let services: UnaryFastPath.Services
-    private var streams = Streams<UnaryFastPath.Services.Claim, UpstreamUnaryCall>()
+    private typealias ConnectionStreams = Streams<UnaryFastPath.Services.Claim, UpstreamUnaryCall>
+
+    private var streams = ConnectionStreams()
+    /// The stream multiplexer's context: an event fired from it skips the multiplexer.
+    private var multiplexer: ChannelHandlerContext?
 
     init(services: UnaryFastPath.Services) {
         self.services = services
@@ -84,10 +88,37 @@ final class HTTP2UnaryFastPath: ChannelDuplexHandler {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if let closed = event as? StreamClosedEvent {
+        // A claimed stream's events (opened, window changed, closed) go past the multiplexer, which has no
+        // channel for it and would only look it up; the connection manager after it counts the open streams.
+        switch event {
+        case let closed as StreamClosedEvent:
+            let owner = self.streams.owner(of: closed.streamID)
             self.streams.closed(closed.streamID)?.cancel()
+            self.fire(event, of: owner, context: context)
+        case let created as NIOHTTP2StreamCreatedEvent:
+            self.fire(event, of: self.streams.owner(of: created.streamID), context: context)
+        case let window as NIOHTTP2WindowUpdatedEvent:
+            self.fire(event, of: self.streams.owner(of: window.streamID), context: context)
+        default:
+            context.fireUserInboundEventTriggered(event)
         }
-        context.fireUserInboundEventTriggered(event)
+    }
+
+    /// Passes on the event of a stream with this `owner`.
+    private func fire(_ event: Any, of owner: ConnectionStreams.Owner?, context: ChannelHandlerContext) {
+        if owner == .fastPath, let multiplexer = self.multiplexerContext(context) {
+            multiplexer.fireUserInboundEventTriggered(event)
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    /// The multiplexer's context, found the first time it is needed (it is added after this handler).
+    private func multiplexerContext(_ context: ChannelHandlerContext) -> ChannelHandlerContext? {
+        if self.multiplexer == nil {
+            self.multiplexer = try? context.pipeline.syncOperations.context(handlerType: HTTP2StreamMultiplexer.self)
+        }
+        return self.multiplexer
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -95,10 +126,14 @@ final class HTTP2UnaryFastPath: ChannelDuplexHandler {
         context.fireChannelInactive()
     }
 
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.multiplexer = nil
+    }
+
     // MARK: Calling
 
     private func perform(
-        _ action: Streams<UnaryFastPath.Services.Claim, UpstreamUnaryCall>.Action, _ stream: HTTP2StreamID,
+        _ action: ConnectionStreams.Action, _ stream: HTTP2StreamID,
         context: ChannelHandlerContext
     ) {
         switch action {
