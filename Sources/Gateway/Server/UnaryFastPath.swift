@@ -115,7 +115,7 @@ final class UnaryFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     /// An HTTP/1.1 response as bytes: one buffer for the head and a small body; a large body is written after the
-    /// head in a buffer of its own (a buffer as it is, bytes copied into one of their size).
+    /// head in a buffer of its own (a buffer as it is, other bodies copied into one of their size).
     private static func writeBytes(
         status: HTTPResponse.Status, headers: HTTPFields, body: PreparedResponse.Body,
         to socketContext: ChannelHandlerContext
@@ -129,10 +129,7 @@ final class UnaryFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         }
         var bytes = socketContext.channel.allocator.buffer(capacity: 512 + body.count)
         HTTP1ResponseHead.write(status: status, headers: headers, into: &bytes)
-        switch body {
-        case .buffer(let buffer): bytes.writeImmutableBuffer(buffer)
-        case .bytes(let body): bytes.writeBytes(body)
-        }
+        body.write(into: &bytes)
         socketContext.writeAndFlush(NIOAny(IOData.byteBuffer(bytes)), promise: nil)
     }
 

@@ -201,13 +201,7 @@ final class GRPCWebHandler: Sendable {
         let trailer = Self.trailerFrame(response.status, policy: policy, format: format)
         if !format.responseIsText && !format.isJSON {
             // Binary protobuf: the received message bytes go out as they are, behind their 5-byte prefix.
-            var body = ByteBufferAllocator().buffer(
-                capacity: GRPCWebFrame.headerSize + message.readableBytes + trailer.count)
-            body.writeInteger(UInt8(0))
-            body.writeInteger(UInt32(message.readableBytes))
-            body.writeImmutableBuffer(message)
-            body.writeBytes(trailer)
-            return PreparedResponse(status: .ok, headers: headers, body: body)
+            return PreparedResponse(status: .ok, headers: headers, body: .grpcWebMessage(message, trailer: trailer))
         }
         var body: [UInt8]
         do {
