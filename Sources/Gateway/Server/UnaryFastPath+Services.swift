@@ -74,17 +74,19 @@ extension UnaryFastPath {
                         for: method, format: format, headers: head.headerFields, body: body)
                 }
             } catch {
-                completion(self.completed(self.failure(error, claim), for: head))
+                var failure = self.failure(error, claim)
+                self.complete(&failure, for: head)
+                completion(failure)
                 return nil
             }
             let completion = NIOLoopBound(completion, eventLoop: eventLoop)
             return self.rest.upstream.unary(request) { [self] response in
-                let answer =
+                var completed =
                     switch claim {
                     case .rest(let match): self.rest.answer(response, route: match.route)
                     case .grpcWeb(let method, let format): self.grpcWeb.answer(response, method: method, format: format)
                     }
-                let completed = self.completed(answer, for: head)
+                self.complete(&completed, for: head)
                 if eventLoop.inEventLoop {
                     completion.value(completed)
                 } else {
@@ -103,16 +105,17 @@ extension UnaryFastPath {
                 case .rest: GatewayError.bodyTooLarge(limit: limit)
                 case .grpcWeb: GRPCWebHandler.bodyTooLarge(limit: limit)
                 }
-            return self.completed(self.failure(error, claim), for: head)
+            var answer = self.failure(error, claim)
+            self.complete(&answer, for: head)
+            return answer
         }
 
-        /// The answer with the headers it leaves with: its own, its length, the date, and CORS's for the request.
-        /// (Consuming, so that the headers are added in place rather than to a copy.)
-        private func completed(_ answer: consuming PreparedResponse, for head: HTTPRequest) -> PreparedResponse {
+        /// Adds the headers an answer leaves with to its own: its length, the date, and CORS's for the request.
+        /// (In place: a `consuming` answer was still copied, headers and all, on every call.)
+        private func complete(_ answer: inout PreparedResponse, for head: HTTPRequest) {
             answer.headers[.contentLength] = String(answer.body.count)
             answer.headers[.date] = HTTPDate.now
             self.cors.addResponseHeaders(forRequest: head.headerFields, to: &answer.headers)
-            return answer
         }
 
         private func failure(_ error: GatewayError, _ claim: Claim) -> PreparedResponse {

@@ -55,6 +55,10 @@ struct ProtocolRulesTests {
             ("application/grpc-web", false, false), ("application/grpc-web+proto", false, false),
             ("application/grpc-web-text", true, false), ("Application/gRPC-Web-Text+proto; charset=x", true, false),
             ("application/grpc-web+json", false, true), ("application/grpc-web-text+json", true, true),
+            // Not the exact values clients usually send, so read by the general parse.
+            ("application/grpc-web+proto; charset=utf-8", false, false), ("Application/GRPC-Web", false, false),
+            ("application/grpc-web-text ;x=y", true, false), ("application/grpc-web+json;charset=utf-8", false, true),
+            ("APPLICATION/GRPC-WEB-TEXT+JSON", true, true),
         ])
     func grpcWebFormat(contentType: String, isText: Bool, isJSON: Bool) throws {
         let format = try #require(GRPCWebFormat(contentType: contentType))
