@@ -269,8 +269,7 @@ extension UpstreamStream {
 
         var initialMetadata: HPACKHeaders?
         var initialMetadataTaken = false
-        var messages: [ByteBuffer] = []
-        var messagesHead = 0
+        var messages = MessageQueue()
         var status: UpstreamStatus?
         var statusTaken = false
         var waiter: Waiter?
@@ -295,13 +294,7 @@ extension UpstreamStream {
                 self.initialMetadata = nil
                 return (.event(.initialMetadata(metadata)), false)
             }
-            if self.messagesHead < self.messages.count {
-                let message = self.messages[self.messagesHead]
-                self.messagesHead += 1
-                if self.messagesHead == self.messages.count {
-                    self.messages.removeAll(keepingCapacity: self.messages.count <= 64)
-                    self.messagesHead = 0
-                }
+            if let message = self.messages.popFirst() {
                 self.bufferedBytes -= message.readableBytes
                 var releaseWindow = false
                 if self.windowUpdateDeferred, self.bufferedBytes <= self.bufferLimit / 2 {
@@ -322,9 +315,8 @@ extension UpstreamStream {
         mutating func takeUnaryResponse() -> UpstreamUnaryResponse? {
             guard let status = self.status, !self.statusTaken else { return nil }
             self.statusTaken = true
-            let message = self.messagesHead < self.messages.count ? self.messages[self.messagesHead] : nil
-            self.messages = []
-            self.messagesHead = 0
+            let message = self.messages.popFirst()
+            self.messages = MessageQueue()
             defer { self.initialMetadata = nil }
             return UpstreamUnaryResponse(initialMetadata: self.initialMetadata, message: message, status: status)
         }
