@@ -65,6 +65,31 @@ struct HTTP2Tests {
         }
     }
 
+    @Test("a binary gRPC-Web unary call over HTTP/2: the message frame as received, then the trailer frame")
+    func binaryUnary() async throws {
+        try await TestGateway.withDemo(configure: { $0.listenerProtocol = .h2c }) { gateway, _ in
+            var request = Echo_V1_EchoRequest()
+            request.message = String(repeating: "b", count: 3_000)
+            let web = try await Self.curl(
+                [
+                    "-X", "POST", "-H", "content-type: application/grpc-web+proto", "-H", "x-grpc-web: 1",
+                    gateway.baseURL + "/echo.v1.EchoService/Echo",
+                ],
+                input: try GRPCWebFrameEncoder.message(try request.serializedBytes() as [UInt8]))
+            #expect(web.headers.hasPrefix("HTTP/2 200"), "\(web.headers)")
+            let frames = try web.body.withUnsafeBytes { try GRPCWebFrameDecoder.frames(in: $0) }
+            #expect(frames.count == 2)
+            guard case .message(let payload, compressed: false) = frames.first,
+                case .trailers(let trailers) = frames.last
+            else {
+                Issue.record("expected a message frame and a trailer frame, got \(frames)")
+                return
+            }
+            #expect(try Echo_V1_EchoResponse(serializedBytes: payload).message == request.message)
+            #expect(trailers.grpcStatus == 0)
+        }
+    }
+
     @Test("a client that gives up on an HTTP/2 unary call and closes the connection cancels the call upstream")
     func h2cDisconnect() async throws {
         try await TestGateway.withDemo(configure: {
