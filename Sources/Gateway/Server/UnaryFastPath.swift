@@ -31,6 +31,9 @@ final class UnaryFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     private var call: UpstreamUnaryCall?
     /// The context of the response encoder: a write through it goes straight to the socket.
     private var socketContext: ChannelHandlerContext?
+    /// Whether a part went on to Hummingbird since the last read burst ended. Its async bridge needs the end of
+    /// a burst only to hand such parts to its task; a burst of claimed requests ends here.
+    private var forwardedInBurst = false
 
     init(services: Services) {
         self.services = services
@@ -59,6 +62,7 @@ final class UnaryFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         case .none:
             break
         case .forward(let part):
+            self.forwardedInBurst = true
             context.fireChannelRead(self.wrapInboundOut(part))
         case .call(let head, let claim, let body):
             self.call(head, claim, body: body, context: context)
@@ -67,6 +71,16 @@ final class UnaryFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         case .rejectedBodyEnded:
             self.answered(context: context)
         }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        self.endBurst(context: context)
+    }
+
+    private func endBurst(context: ChannelHandlerContext) {
+        guard self.forwardedInBurst else { return }
+        self.forwardedInBurst = false
+        context.fireChannelReadComplete()
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
@@ -139,12 +153,9 @@ final class UnaryFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     /// The claimed request is answered: take the requests that waited.
     private func answered(context: ChannelHandlerContext) {
         self.machine.answered()
-        var replayed = false
         while let part = self.machine.nextWaitingPart() {
-            replayed = true
             self.receive(part, context: context)
         }
-        // Hummingbird's async bridge hands reads to its task at the end of a read burst; this replay is one.
-        if replayed { context.fireChannelReadComplete() }
+        self.endBurst(context: context)  // the replay is a burst of its own
     }
 }

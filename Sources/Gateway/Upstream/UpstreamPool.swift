@@ -59,6 +59,15 @@ public final class UpstreamPool: Service, Sendable {
         var connections: UpstreamConnectionSet<UpstreamConnection>
         /// `host:port`, computed once.
         let authority: String
+
+        /// A stream slot on one of the connections, with this target's part of the call's headers.
+        mutating func reserve(
+            now: NIODeadline, timeout: TimeoutHeaderCache.Header?, newConnection: () -> UpstreamConnection
+        ) -> Reserved {
+            Reserved(
+                reservation: self.connections.reserveStream(now: now, makeConnection: newConnection),
+                authority: self.authority, timeout: timeout)
+        }
     }
 
     /// - Parameters:
@@ -165,9 +174,9 @@ public final class UpstreamPool: Service, Sendable {
                 guard !state.isShutDown else { return nil }
                 let timeout = request.timeout.map { state.timeoutHeaders.header(for: $0) }
                 let target = request.target
-                let shard = Shard(target, on: loop)
-                let reservation = state.targets[
-                    shard,
+                // One lookup of the target's entry, changed in place.
+                return state.targets[
+                    Shard(target, on: loop),
                     default: Target(
                         connections: UpstreamConnectionSet(
                             maximumConnections: self.configuration.maximumConnectionsPerTarget,
@@ -175,7 +184,7 @@ public final class UpstreamPool: Service, Sendable {
                         ),
                         authority: target.authority
                     )
-                ].connections.reserveStream(now: now) {
+                ].reserve(now: now, timeout: timeout) {
                     UpstreamConnection(
                         eventLoop: loop,
                         target: target,
@@ -184,9 +193,6 @@ public final class UpstreamPool: Service, Sendable {
                         logger: self.logger
                     )
                 }
-                return Reserved(
-                    reservation: reservation, authority: state.targets[shard]?.authority ?? target.authority,
-                    timeout: timeout)
             }
 
         guard let reserved else {

@@ -1,5 +1,8 @@
 /// One `google.api.http` binding of a method, compiled and checked against the method's types.
-public struct HTTPRoute: Sendable {
+///
+/// A class: the table's routes are shared by the requests they match, which pass them along by reference (as a
+/// struct of strings, arrays and descriptors, every copy retained each of them).
+public final class HTTPRoute: Sendable {
     /// Where the HTTP request body goes in the request message.
     public enum BodyTarget: Sendable {
         /// The rule has no `body`: the request body is ignored and fields come from the path and query.
@@ -16,8 +19,9 @@ public struct HTTPRoute: Sendable {
     public let body: BodyTarget
     /// The top-level response field named by `response_body`, if any.
     public let responseField: FieldDescriptor?
-    /// The request fields each path variable binds, from the message down to the scalar field.
-    let variableFields: [[String]: [FieldDescriptor]]
+    /// The request fields each path variable binds, from the message down to the scalar field, in template order:
+    /// the order of a match's bindings, so a binding finds its fields by position instead of by hashing its path.
+    private let variableFields: [(fieldPath: [String], fields: [FieldDescriptor])]
 
     /// Whether the request body is raw bytes for a `google.api.HttpBody` rather than JSON.
     public var takesHTTPBody: Bool {
@@ -49,7 +53,7 @@ public struct HTTPRoute: Sendable {
             throw fail(error.message)
         }
 
-        var variableFields: [[String]: [FieldDescriptor]] = [:]
+        var variableFields: [(fieldPath: [String], fields: [FieldDescriptor])] = []
         for variable in self.template.variables {
             let fields: [FieldDescriptor]
             do {
@@ -60,7 +64,7 @@ public struct HTTPRoute: Sendable {
             if fields.last!.isRepeated {
                 throw fail("path variable {\(variable.fieldPath.joined(separator: "."))} names a repeated field")
             }
-            variableFields[variable.fieldPath] = fields
+            variableFields.append((variable.fieldPath, fields))
         }
         self.variableFields = variableFields
 
@@ -86,8 +90,12 @@ public struct HTTPRoute: Sendable {
     }
 
     /// The fields a path variable binds (message fields down to the scalar), if the route has that variable.
-    func fieldsBound(byVariable fieldPath: [String]) -> [FieldDescriptor]? {
-        self.variableFields[fieldPath]
+    /// `position` is the binding's place in the match, where the variable usually is.
+    func fieldsBound(byVariable fieldPath: [String], at position: Int) -> [FieldDescriptor]? {
+        if position < self.variableFields.count, self.variableFields[position].fieldPath == fieldPath {
+            return self.variableFields[position].fields
+        }
+        return self.variableFields.first { $0.fieldPath == fieldPath }?.fields
     }
 }
 

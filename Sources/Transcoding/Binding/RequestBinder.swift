@@ -56,8 +56,8 @@ public struct RequestBinder: Sendable {
         if let query, !query.isEmpty {
             try self.writeQuery(query, route: route, pathBindings: pathBindings, into: &writer)
         }
-        for binding in pathBindings {
-            guard let fields = route.fieldsBound(byVariable: binding.fieldPath) else { continue }
+        for (position, binding) in pathBindings.enumerated() {
+            guard let fields = route.fieldsBound(byVariable: binding.fieldPath, at: position) else { continue }
             try self.writeText(binding.value, along: fields[...], into: &writer)
         }
         return writer.bytes

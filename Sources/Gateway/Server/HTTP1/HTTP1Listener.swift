@@ -9,8 +9,9 @@ import NIOHTTPTypes
 /// The pipeline is Hummingbird's `HTTP1Channel`'s, with the gateway's handlers between the codec and the
 /// responder, and with ``HTTP1ServerCodec`` in place of NIOHTTPTypesHTTP1's codec:
 /// NIOHTTP1's encoder and decoder, ``HTTP1ServerCodec``, ``HTTP1ConnectionLifecycle`` (first, so that it sees
-/// the requests of both paths), `ClientConnection.Observer`, ``UnaryFastPath`` (which answers unary calls on the
-/// event loop and passes everything else on), then Hummingbird's connection state handler and async bridge.
+/// the requests of both paths), ``UnaryFastPath`` (which answers unary calls on the event loop and passes
+/// everything else on), `ClientConnection.Observer`, then Hummingbird's connection state handler and async
+/// bridge.
 struct HTTP1Listener: HTTPChannelHandler {
     typealias Value = NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>
 
@@ -44,8 +45,9 @@ struct HTTP1Listener: HTTPChannelHandler {
                 // It takes the shutdown signal: Hummingbird's state handler below, which sees only the
                 // responder's requests, never gets it.
                 HTTP1ConnectionLifecycle(idleTimeout: self.idleTimeout),
-                ClientConnection.Observer(),
                 UnaryFastPath(services: self.fastPath),
+                // After the fast path, which cancels its own calls: only the parts passed on go through it.
+                ClientConnection.Observer(),
                 HTTPConnectionStateHandler(idleTimeout: nil, logger: logger)
             )
             return try NIOAsyncChannel(
