@@ -2,6 +2,8 @@
 public struct HTTPRouteTable: Sendable {
     public let routes: [HTTPRoute]
     private let router: Router<HTTPRoute>
+    /// Kept alive with the routes: their descriptors refer to one another unowned, and the pool owns them all.
+    private let pool: DescriptorPool
 
     /// Compiles the routes of every method (or of the named services only) that has `google.api.http` rules.
     /// Fails on the first rule whose template does not parse, whose variables or body name no field, or
@@ -31,6 +33,7 @@ public struct HTTPRouteTable: Sendable {
         }
         self.routes = routes
         self.router = router
+        self.pool = pool
     }
 
     /// Finds the route for a request: `path` is the raw (still percent-encoded) path without the query.

@@ -44,6 +44,9 @@ private func thingsPool() throws -> DescriptorPool {
             B.method(
                 "Upload", input: ".things.v1.Request", output: ".google.api.HttpBody",
                 httpRule: B.httpRule(4, "/v1/{name=things/*}:upload", body: "raw")),
+            B.method(
+                "Pair", input: ".things.v1.Request", output: ".things.v1.Request",
+                httpRule: B.httpRule(2, "/v1/{name=things/*}/subs/{sub.label}")),
         ]
         file.service = [service]
     }
@@ -106,11 +109,33 @@ struct RequestBinderTests {
             #"{"name":"from body","page":5,"labels":{"k":"v"}}"#
         ),
         ("POST", "/v1/things", "", "{}"),
+        ("GET", "/v1/things/a/subs/x%2Fy", "", #"{"name":"things/a","sub":{"label":"x/y"}}"#),
     ]
 
     @Test("binds each source into the right field", arguments: cases)
     func binding(method: String, target: String, body: String, expected: String) throws {
         #expect(sameJSON(try bind(method, target, body: body), expected))
+    }
+
+    @Test("bindings not in template order still find their fields (a binding is looked up by position first)")
+    func bindingsOutOfOrder() throws {
+        let table = try HTTPRouteTable(pool: try thingsPool())  // (the table keeps the pool its routes point into)
+        guard case .matched(let route, let bindings) = try table.match(method: "GET", path: "/v1/things/a/subs/b")
+        else { throw TranscodingError(.invalidPath, "no route") }
+        #expect(bindings.map(\.fieldPath) == [["name"], ["sub", "label"]])
+        func json(_ bindings: [PathBinding]) throws -> String {
+            let bytes = try [UInt8]().withUnsafeBytes { empty in
+                try RequestBinder().bind(
+                    route: route, pathBindings: bindings, query: nil, body: empty, contentType: nil)
+            }
+            return String(
+                decoding: try bytes.withUnsafeBytes { try ProtobufToJSON().transcode($0, as: route.method.inputType) },
+                as: UTF8.self)
+        }
+        let expected = #"{"name":"things/a","sub":{"label":"b"}}"#
+        #expect(sameJSON(try json(bindings), expected))
+        #expect(sameJSON(try json(bindings.reversed()), expected))
+        #expect(try json([PathBinding(fieldPath: ["nope"], value: "x")]) == "{}")  // a variable the route lacks
     }
 
     @Test("`+` stays `+` when queryPlusAsSpace is off")
