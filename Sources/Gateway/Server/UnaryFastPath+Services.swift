@@ -56,7 +56,7 @@ extension UnaryFastPath {
         // MARK: Calling
 
         /// Starts the backend call of a claimed request whose body has arrived; nil if the request could not be
-        /// made into a call. `completion` gets the answer, headers complete, on `eventLoop`, the caller's: the
+        /// made into a call. `completion` gets the answer, headers complete but for ``FramingFields``, on `eventLoop`, the caller's: the
         /// backend's, or at once the error's.
         func start(
             _ head: HTTPRequest, _ claim: Claim, body: ByteBuffer, on eventLoop: any EventLoop,
@@ -97,7 +97,7 @@ extension UnaryFastPath {
 
         // MARK: Answering
 
-        /// The answer to a claimed request whose body is over its limit, headers complete.
+        /// The answer to a claimed request whose body is over its limit, headers complete but for ``FramingFields``.
         func tooLarge(_ claim: Claim, for head: HTTPRequest) -> PreparedResponse {
             let limit = self.rest.configuration.limits.maxRequestBodyBytes
             let error =
@@ -110,11 +110,9 @@ extension UnaryFastPath {
             return answer
         }
 
-        /// Adds the headers an answer leaves with to its own: its length, the date, and CORS's for the request.
-        /// (In place: a `consuming` answer was still copied, headers and all, on every call.)
+        /// Adds CORS's headers for the request to an answer's own. (The length and date, ``FramingFields``, are
+        /// added by the writers. In place: a `consuming` answer was still copied, headers and all, on every call.)
         private func complete(_ answer: inout PreparedResponse, for head: HTTPRequest) {
-            answer.headers[.contentLength] = String(answer.body.count)
-            answer.headers[.date] = HTTPDate.now
             self.cors.addResponseHeaders(forRequest: head.headerFields, to: &answer.headers)
         }
 

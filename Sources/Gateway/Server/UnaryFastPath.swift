@@ -134,15 +134,16 @@ final class UnaryFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         status: HTTPResponse.Status, headers: HTTPFields, body: PreparedResponse.Body,
         to socketContext: ChannelHandlerContext
     ) {
+        let framing = FramingFields(contentLength: body.count)
         if body.count > Self.largestCopiedBody {
             var head = socketContext.channel.allocator.buffer(capacity: 512)
-            HTTP1ResponseHead.write(status: status, headers: headers, into: &head)
+            HTTP1ResponseHead.write(status: status, headers: headers, framing: framing, into: &head)
             socketContext.write(NIOAny(IOData.byteBuffer(head)), promise: nil)
             socketContext.writeAndFlush(NIOAny(IOData.byteBuffer(body.buffer)), promise: nil)
             return
         }
         var bytes = socketContext.channel.allocator.buffer(capacity: 512 + body.count)
-        HTTP1ResponseHead.write(status: status, headers: headers, into: &bytes)
+        HTTP1ResponseHead.write(status: status, headers: headers, framing: framing, into: &bytes)
         body.write(into: &bytes)
         socketContext.writeAndFlush(NIOAny(IOData.byteBuffer(bytes)), promise: nil)
     }

@@ -87,5 +87,15 @@ struct HTTP1ConnectionLifecycleTests {
         HTTP1ResponseHead.write(status: .notFound, headers: headers, into: &bytes)
         #expect(
             String(buffer: bytes) == "HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n")
+
+        // A fast-path answer's length and date come after its own fields.
+        headers[.contentLength] = nil
+        bytes.clear()
+        let framing = FramingFields(contentLength: 17, date: "Mon, 07 Dec 2026 16:00:00 GMT")
+        HTTP1ResponseHead.write(status: .ok, headers: headers, framing: framing, into: &bytes)
+        #expect(
+            String(buffer: bytes)
+                == "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 17\r\n"
+                + "Date: Mon, 07 Dec 2026 16:00:00 GMT\r\n\r\n")
     }
 }

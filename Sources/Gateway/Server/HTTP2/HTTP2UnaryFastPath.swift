@@ -177,10 +177,13 @@ final class HTTP2UnaryFastPath: ChannelDuplexHandler {
         _ answer: PreparedResponse, stream: HTTP2StreamID, context: ChannelHandlerContext,
         promise: EventLoopPromise<Void>? = nil
     ) {
+        let framing = FramingFields(contentLength: answer.body.count)
         var headers = HPACKHeaders()
-        headers.reserveCapacity(answer.headers.count + 1)
+        headers.reserveCapacity(answer.headers.count + 3)
         headers.add(name: ":status", value: String(answer.status.code))
         for field in answer.headers { headers.add(name: field.name.canonicalName, value: field.value) }
+        headers.add(name: "content-length", value: String(framing.contentLength))
+        headers.add(name: "date", value: framing.date)
         let hasBody = answer.body.count > 0
         let head = HTTP2Frame(streamID: stream, payload: .headers(.init(headers: headers, endStream: !hasBody)))
         context.write(self.wrapOutboundOut(head), promise: hasBody ? nil : promise)
