@@ -56,8 +56,8 @@ extension UnaryFastPath {
         // MARK: Calling
 
         /// Starts the backend call of a claimed request whose body has arrived; nil if the request could not be
-        /// made into a call. `completion` gets the answer, headers complete but for ``FramingFields``, on `eventLoop`, the caller's: the
-        /// backend's, or at once the error's.
+        /// made into a call. `completion` gets the answer, headers complete but for ``FramingFields``, on
+        /// `eventLoop`, the caller's: the backend's, or at once the error's.
         func start(
             _ head: HTTPRequest, _ claim: Claim, body: ByteBuffer, on eventLoop: any EventLoop,
             completion: @escaping (PreparedResponse) -> Void

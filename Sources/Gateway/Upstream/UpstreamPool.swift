@@ -62,10 +62,10 @@ public final class UpstreamPool: Service, Sendable {
 
         /// A stream slot on one of the connections, with this target's part of the call's headers.
         mutating func reserve(
-            now: NIODeadline, timeout: TimeoutHeaderCache.Header?, newConnection: () -> UpstreamConnection
+            now: NIODeadline, timeout: TimeoutHeaderCache.Header?, makeConnection: () -> UpstreamConnection
         ) -> Reserved {
             Reserved(
-                reservation: self.connections.reserveStream(now: now, makeConnection: newConnection),
+                reservation: self.connections.reserveStream(now: now, makeConnection: makeConnection),
                 authority: self.authority, timeout: timeout)
         }
     }

@@ -40,6 +40,10 @@ struct HTTP2Tests {
             let rest = try await Self.curl([gateway.baseURL + "/v1/echo/over-h2"])
             #expect(rest.headers.hasPrefix("HTTP/2 200"), "\(rest.headers)")
             #expect(String(decoding: rest.body, as: UTF8.self).contains(#""message":"over-h2""#))
+            // The fast path's framing fields, once each, the length that of the body.
+            let fields = rest.headers.split(separator: "\r\n").map { $0.lowercased() }
+            #expect(fields.filter { $0.hasPrefix("content-length:") } == ["content-length: \(rest.body.count)"])
+            #expect(fields.filter { $0.hasPrefix("date:") }.count == 1, "\(rest.headers)")
 
             var request = Echo_V1_ExpandRequest()
             request.message = "h2"

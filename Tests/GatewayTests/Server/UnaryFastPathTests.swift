@@ -60,6 +60,26 @@ struct UnaryFastPathTests {
         }
     }
 
+    @Test("a fast-path answer carries its length and the date once each, after its own fields")
+    func framingFields() async throws {
+        try await TestGateway.withDemo { gateway, _ in
+            let port = try #require(URL(string: gateway.baseURL)?.port)
+            // The fast path leaves `Connection: close` to Hummingbird: the request under test keeps the connection,
+            // and a second one closes it.
+            let reply = try await RawHTTP.exchange(
+                port: port,
+                request: "GET /v1/echo/framed HTTP/1.1\r\nHost: x\r\n\r\n"
+                    + "GET /v1/echo/last HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            let parts = reply.components(separatedBy: "\r\n\r\n")
+            let fields = parts[0].split(separator: "\r\n").dropFirst().map { $0.lowercased() }
+            let body = parts[1].components(separatedBy: "HTTP/1.1 ")[0]
+            #expect(body.hasPrefix(#"{"message":"framed""#) && body.hasSuffix("}"), "\(body)")
+            #expect(fields.filter { $0.hasPrefix("content-length:") } == ["content-length: \(body.utf8.count)"])
+            #expect(fields.filter { $0.hasPrefix("date:") }.count == 1, "\(parts[0])")
+            #expect(fields.first?.hasPrefix("content-type:") == true, "\(parts[0])")
+        }
+    }
+
     /// Message sizes whose answers fall on either side of the 16 KiB up to which the fast path copies a body
     /// behind the response head (larger bodies are written after it).
     static let answerSizes = [10, 8_000, 17_000, 300_000]
