@@ -269,7 +269,7 @@ extension UpstreamStream {
 
         var initialMetadata: HPACKHeaders?
         var initialMetadataTaken = false
-        var messages = MessageQueue()
+        var messages = MessageQueue<ByteBuffer>()
         var status: UpstreamStatus?
         var statusTaken = false
         var waiter: Waiter?
@@ -316,7 +316,7 @@ extension UpstreamStream {
             guard let status = self.status, !self.statusTaken else { return nil }
             self.statusTaken = true
             let message = self.messages.popFirst()
-            self.messages = MessageQueue()
+            self.messages = MessageQueue<ByteBuffer>()
             defer { self.initialMetadata = nil }
             return UpstreamUnaryResponse(initialMetadata: self.initialMetadata, message: message, status: status)
         }
