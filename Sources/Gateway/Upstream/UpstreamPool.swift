@@ -55,13 +55,21 @@ public final class UpstreamPool: Service, Sendable {
         let timeout: TimeoutHeaderCache.Header?
     }
 
-    private struct Target {
+    /// A class, changed in place through the dictionary's getter (a struct changed through the dictionary's optional
+    /// subscript went through three nested `modify` accessors, each allocating its frame, on every call). It is only
+    /// touched under the state's lock and never leaves it.
+    private final class Target {
         var connections: UpstreamConnectionSet<UpstreamConnection>
         /// `host:port`, computed once.
         let authority: String
 
+        init(connections: UpstreamConnectionSet<UpstreamConnection>, authority: String) {
+            self.connections = connections
+            self.authority = authority
+        }
+
         /// A stream slot on one of the connections, with this target's part of the call's headers.
-        mutating func reserve(
+        func reserve(
             now: NIODeadline, timeout: TimeoutHeaderCache.Header?, makeConnection: () -> UpstreamConnection
         ) -> Reserved {
             Reserved(
@@ -174,17 +182,21 @@ public final class UpstreamPool: Service, Sendable {
                 guard !state.isShutDown else { return nil }
                 let timeout = request.timeout.map { state.timeoutHeaders.header(for: $0) }
                 let target = request.target
-                // One lookup of the target's entry, changed in place.
-                return state.targets[
-                    Shard(target, on: loop),
-                    default: Target(
+                let shard = Shard(target, on: loop)
+                let entry: Target
+                if let existing = state.targets[shard] {
+                    entry = existing
+                } else {
+                    entry = Target(
                         connections: UpstreamConnectionSet(
                             maximumConnections: self.configuration.maximumConnectionsPerTarget,
                             assumedMaximumStreams: self.configuration.http2.assumedMaximumConcurrentStreams
                         ),
                         authority: target.authority
                     )
-                ].reserve(now: now, timeout: timeout) {
+                    state.targets[shard] = entry
+                }
+                return entry.reserve(now: now, timeout: timeout) {
                     UpstreamConnection(
                         eventLoop: loop,
                         target: target,
