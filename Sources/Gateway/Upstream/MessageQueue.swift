@@ -14,12 +14,10 @@ struct MessageQueue<Message> {
     mutating func append(_ message: Message) {
         if self.isEmpty {
             self.first = message
-        } else if self.rest == nil {
-            self.rest = CircularBuffer(initialCapacity: 4)
-            self.rest!.append(message)
-        } else {
-            self.rest!.append(message)
+            return
         }
+        if self.rest == nil { self.rest = CircularBuffer(initialCapacity: 4) }
+        self.rest!.append(message)
     }
 
     mutating func popFirst() -> Message? {
