@@ -12,7 +12,8 @@ public import NIOHPACK
 public final class UpstreamCall: Sendable {
     /// A response part.
     public enum Event: Sendable {
-        /// The response headers (pseudo-headers removed), e.g. `content-type` and custom metadata.
+        /// The response headers as received, e.g. `content-type` and custom metadata. The `:status` pseudo-header
+        /// is still in them: forward them through ``MetadataPolicy/returnsMetadata(_:)``, which skips it.
         case initialMetadata(HPACKHeaders)
         /// One message payload, without its 5-byte gRPC prefix; usually a slice of the received bytes.
         case message(ByteBuffer)

@@ -18,7 +18,7 @@ extension UpstreamStream {
         }
 
         enum HeadersAction: Hashable {
-            /// Response headers: hand them to the consumer as initial metadata.
+            /// Response headers: hand them to the consumer as initial metadata, as received (`:status` included).
             case deliverInitialMetadata(HPACKHeaders)
             /// An informational (1xx) response: nothing to do.
             case ignore
@@ -100,9 +100,9 @@ extension UpstreamStream {
                     return .finish(self.finish(status, reset: true))
                 }
                 self.state = .receivingMessages
-                var metadata = headers
-                metadata.removePseudoHeaders()
-                return .deliverInitialMetadata(metadata)
+                // Handed on as received, `:status` included: removing it copied the block (NIOHTTP2's frame still
+                // holds it) on every call, and every forwarder skips pseudo-headers anyway.
+                return .deliverInitialMetadata(headers)
 
             case .receivingMessages:
                 guard endStream else {

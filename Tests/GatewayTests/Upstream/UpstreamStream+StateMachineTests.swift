@@ -73,7 +73,7 @@ struct UpstreamStreamStateMachineTests {
         #expect(outcome.completions.isEmpty)
         Self.headers(&machine, Self.okTrailers, endStream: true, into: &outcome)
 
-        #expect(outcome.initialMetadata == [["content-type": "application/grpc", "x-a": "1"]])
+        #expect(outcome.initialMetadata == [Self.responseHeaders])
         #expect(outcome.messages == [Array(0..<40)])
         let completion = try #require(outcome.completions.first)
         #expect(outcome.completions.count == 1)
