@@ -1,6 +1,5 @@
 import Gateway
 import HTTPTypes
-import NIOHPACK
 import Testing
 
 @testable import Gateway
@@ -152,16 +151,6 @@ struct ProtocolRulesTests {
     func metadataNames(name: String, forwarded: Bool, returned: Bool) {
         #expect(MetadataPolicy.defaults.forwardsRequestHeader(name) == forwarded)
         #expect(MetadataPolicy.defaults.returnsMetadata(name) == returned)
-    }
-
-    @Test("response metadata as received from the backend loses its :status, with or without a prefix")
-    func responseMetadataSkipsPseudoHeaders() {
-        let received: HPACKHeaders = [":status": "200", "content-type": "application/grpc", "x-a": "1"]
-        for prefix in ["", "grpc-metadata-"] {
-            var headers = HTTPFields()
-            ResponseMetadata.add(received, prefix: prefix, policy: .defaults, to: &headers)
-            #expect(headers.map(\.name.rawName) == [prefix + "x-a"], "prefix '\(prefix)'")
-        }
     }
 
     @Test("header values with CR, LF or NUL are never forwarded")
