@@ -88,17 +88,20 @@ final class HTTP2UnaryFastPath: ChannelDuplexHandler {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        // A claimed stream's events (opened, window changed, closed) go past the multiplexer, which has no
-        // channel for it and would only look it up; the connection manager after it counts the open streams.
+        // A claimed stream's opening and closing go past the multiplexer, which has no channel for it and would
+        // only look it up; the connection manager after it counts the open streams. Its window changes go no
+        // further: the window is this handler's to keep open, and no handler after the multiplexer looks at one.
         switch event {
+        case let window as NIOHTTP2WindowUpdatedEvent:
+            if self.streams.owner(of: window.streamID) != .fastPath {
+                context.fireUserInboundEventTriggered(event)
+            }
         case let closed as StreamClosedEvent:
             let owner = self.streams.owner(of: closed.streamID)
             self.streams.closed(closed.streamID)?.cancel()
             self.fire(event, of: owner, context: context)
         case let created as NIOHTTP2StreamCreatedEvent:
             self.fire(event, of: self.streams.owner(of: created.streamID), context: context)
-        case let window as NIOHTTP2WindowUpdatedEvent:
-            self.fire(event, of: self.streams.owner(of: window.streamID), context: context)
         default:
             context.fireUserInboundEventTriggered(event)
         }
