@@ -162,7 +162,7 @@ extension UpstreamStream {
 
     /// Whether the status has been received (or generated) already.
     var hasStatus: Bool {
-        self.inbox.withLock { $0.status != nil }
+        self.inbox.withLock { $0.hasStatus }
     }
 }
 
@@ -267,6 +267,7 @@ extension UpstreamStream {
             case empty
         }
 
+        // Each part stays here until the consumer takes it, which moves it out.
         var initialMetadata: HPACKHeaders?
         var initialMetadataTaken = false
         var messages = MessageQueue<ByteBuffer>()
@@ -286,12 +287,14 @@ extension UpstreamStream {
             self.bufferLimit = bufferLimit
         }
 
+        /// Whether the status has arrived, taken or not.
+        var hasStatus: Bool { self.status != nil || self.statusTaken }
+
         /// Takes the next part in order (initial metadata, messages, status). The flag says a held-back window
         /// update can now be sent.
         mutating func takeNextEvent() -> (Taken, releaseWindow: Bool) {
-            if !self.initialMetadataTaken, let metadata = self.initialMetadata {
+            if !self.initialMetadataTaken, let metadata = self.initialMetadata.take() {
                 self.initialMetadataTaken = true
-                self.initialMetadata = nil
                 return (.event(.initialMetadata(metadata)), false)
             }
             if let message = self.messages.popFirst() {
@@ -303,8 +306,8 @@ extension UpstreamStream {
                 }
                 return (.event(.message(message)), releaseWindow)
             }
-            if let status = self.status {
-                if self.statusTaken { return (.end, false) }
+            if self.statusTaken { return (.end, false) }
+            if let status = self.status.take() {
                 self.statusTaken = true
                 return (.event(.status(status)), false)
             }
@@ -313,12 +316,12 @@ extension UpstreamStream {
 
         /// Takes everything once the status is known.
         mutating func takeUnaryResponse() -> UpstreamUnaryResponse? {
-            guard let status = self.status, !self.statusTaken else { return nil }
+            guard let status = self.status.take() else { return nil }
             self.statusTaken = true
             let message = self.messages.popFirst()
             self.messages = MessageQueue<ByteBuffer>()
-            defer { self.initialMetadata = nil }
-            return UpstreamUnaryResponse(initialMetadata: self.initialMetadata, message: message, status: status)
+            // Moved out (`take`), not copied: the response is what is left of the inbox.
+            return UpstreamUnaryResponse(initialMetadata: self.initialMetadata.take(), message: message, status: status)
         }
     }
 }
