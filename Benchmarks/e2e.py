@@ -177,7 +177,21 @@ def summarize(case, results):
             "rss": max(r["processes"][target]["rss_peak_mib"] or 0 for r in mine),
             "errors": sum(r["load"].get("errors", 0) + r["load"].get("bad_status", 0) for r in mine),
         }
+    if "portico" in rows:
+        rows["portico"]["round_ratios"] = round_ratios(results)
     return rows
+
+
+def round_ratios(results):
+    """Portico's CPU per request against the better peer's of the same round. The gateways of a round run minutes
+    apart at most, so the spread of these ratios is how far the machine moved one figure."""
+    ratios = []
+    for rnd in sorted({r["round"] for r in results}):
+        cpu = {r["target"]: r["processes"][r["target"]]["cpu_us_per_request"] for r in results if r["round"] == rnd}
+        best = best_peer(cpu)
+        if best and cpu.get("portico"):
+            ratios.append(cpu["portico"] / best[1])
+    return ratios
 
 
 def best_peer(cpu_by_target):
@@ -205,6 +219,9 @@ def print_table(all_rows, idle_rss):
                 ratio = (f"cpu {row['cpu_us'] / envoy['cpu_us']:.2f}, p99 {row['p99'] / envoy['p99']:.2f}, "
                          f"rss {row['rss'] / envoy['rss']:.2f}"
                          + against_best_peer({t: r["cpu_us"] for t, r in rows.items()}))
+                spread = row.get("round_ratios") or []
+                if len(spread) > 1:
+                    ratio += f" (rounds {min(spread):.2f}-{max(spread):.2f})"
             fmt = lambda v, spec: "-" if v is None else format(v, spec)
             print(f"{case.name:14s} {target:8s} {fmt(row['cpu_us'], '10.1f')} {fmt(row['rps'], '9.0f')} "
                   f"{fmt(row['p50'], '8.2f')} {fmt(row['p99'], '8.2f')} {fmt(row['rss'], '12.1f')} "
