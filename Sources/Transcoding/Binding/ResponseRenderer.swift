@@ -24,12 +24,31 @@ public struct ResponseRenderer: Sendable {
             return try Self.httpBody(message)
         }
         var writer = self.encoder.makeWriter(forBinaryCount: message.count)
+        try self.writeJSON(message, route: route, into: &writer)
+        return .json(writer.bytes)
+    }
+
+    /// Appends the JSON of a message (or of its route's `response_body` field) to `output`; on error `output` is
+    /// left as it was. For a stream, whose messages are gathered in one buffer: no array of its own per message.
+    /// Not for routes that return a `google.api.HttpBody`.
+    public func appendJSON(_ message: UnsafeRawBufferPointer, route: HTTPRoute, to output: inout [UInt8])
+        throws(TranscodingError)
+    {
+        precondition(!route.returnsHTTPBody, "an HttpBody route's messages are raw bytes, not JSON")
+        var writer = JSONWriter(indentWidth: self.encoder.options.indent)
+        swap(&writer.bytes, &output)
+        defer { swap(&writer.bytes, &output) }
+        try self.writeJSON(message, route: route, into: &writer)
+    }
+
+    private func writeJSON(_ message: UnsafeRawBufferPointer, route: HTTPRoute, into writer: inout JSONWriter)
+        throws(TranscodingError)
+    {
         if let field = route.responseField {
             try self.encoder.transcodeField(message, of: route.method.outputType, field: field, into: &writer)
         } else {
             try self.encoder.transcode(message, as: route.method.outputType, into: &writer)
         }
-        return .json(writer.bytes)
     }
 
     /// Reads `google.api.HttpBody { string content_type = 1; bytes data = 2; repeated Any extensions = 3; }`.

@@ -235,4 +235,33 @@ struct ResponseRendererTests {
         let raw = try body.withUnsafeBytes { try ResponseRenderer().render($0, route: upload) }
         #expect(raw == .raw(contentType: "text/csv", data: Array("a,b".utf8)))
     }
+
+    @Test(
+        "appendJSON writes after what the buffer holds, the whole message or its response_body field",
+        arguments: [
+            ("GET", "/v1/things/a", #"{"name":"n","sub":{"label":"l"}}"#),
+            ("POST", "/v1/things/a:act", #"{"label":"l"}"#),
+        ])
+    func appendJSON(method: String, path: String, expected: String) throws {
+        let pool = try thingsPool()  // (held: the routes' descriptors belong to it)
+        guard case .matched(let route, _) = try HTTPRouteTable(pool: pool).match(method: method, path: path) else {
+            Issue.record("no route for \(method) \(path)")
+            return
+        }
+        let message = try Array(#"{"name":"n","sub":{"label":"l"}}"#.utf8).withUnsafeBytes {
+            try JSONToProtobuf().transcode($0, as: route.method.outputType)
+        }
+        var output = Array("[1,".utf8)
+        try message.withUnsafeBytes { try ResponseRenderer().appendJSON($0, route: route, to: &output) }
+        #expect(String(decoding: output, as: UTF8.self) == "[1," + expected)
+
+        // A message cut short: an error, and the buffer as it was.
+        var kept = Array("[1,".utf8)
+        let truncated = Array(message.dropLast())
+        let error = try #require(throws: TranscodingError.self) {
+            try truncated.withUnsafeBytes { try ResponseRenderer().appendJSON($0, route: route, to: &kept) }
+        }
+        #expect(error.code == .malformedProtobuf)
+        #expect(kept == Array("[1,".utf8))
+    }
 }

@@ -234,9 +234,14 @@ final class RESTHandler: Sendable {
                     break
                 case .message(let message):
                     do {
-                        let rendered = try message.withUnsafeReadableBytes { try renderer.render($0, route: route) }
-                        guard case .json(let json) = rendered else { break }
-                        output.withPending { format.appendMessage(json, index: count, to: &$0) }
+                        // Straight into the pending output: no array of its own per message.
+                        try message.withUnsafeReadableBytes { bytes in
+                            try output.withPending { pending in
+                                try format.appendMessage(index: count, to: &pending) { json throws(TranscodingError) in
+                                    try renderer.appendJSON(bytes, route: route, to: &json)
+                                }
+                            }
+                        }
                         count += 1
                     } catch {
                         let status = statuses.render(

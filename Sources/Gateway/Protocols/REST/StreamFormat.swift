@@ -1,3 +1,5 @@
+import Transcoding
+
 /// How a server-streaming response is written to a REST client, chosen by the `Accept` header.
 ///
 /// In every format an error after the first message is delivered in the body, so an HTTP/1.1 client
@@ -41,16 +43,28 @@ enum StreamFormat: Sendable {
     }
 
     /// Appends one message (`index` counting from 0) to `output`, framed for this format.
-    func appendMessage(_ json: [UInt8], index: Int, to output: inout [UInt8]) {
-        switch self {
-        case .array:
-            if index > 0 { output.append(UInt8(ascii: ",")) }
-            output.append(contentsOf: json)
-        case .ndjson:
-            output.append(contentsOf: json)
-            output.append(UInt8(ascii: "\n"))
-        case .serverSentEvents:
-            Self.appendEvent(json, to: &output)
+    /// The message's JSON is written by `writeJSON`, straight into `output` where the format allows; if it throws,
+    /// `output` is left as it was.
+    func appendMessage(
+        index: Int, to output: inout [UInt8], writeJSON: (inout [UInt8]) throws(TranscodingError) -> Void
+    ) throws(TranscodingError) {
+        let start = output.count
+        do throws(TranscodingError) {
+            switch self {
+            case .array:
+                if index > 0 { output.append(UInt8(ascii: ",")) }
+                try writeJSON(&output)
+            case .ndjson:
+                try writeJSON(&output)
+                output.append(UInt8(ascii: "\n"))
+            case .serverSentEvents:
+                var json: [UInt8] = []  // (its lines each get a `data:` prefix)
+                try writeJSON(&json)
+                Self.appendEvent(json, to: &output)
+            }
+        } catch {
+            output.removeSubrange(start...)
+            throw error
         }
     }
 
