@@ -316,7 +316,7 @@ extension UpstreamStream {
 
         /// Takes everything once the status is known.
         mutating func takeUnaryResponse() -> UpstreamUnaryResponse? {
-            guard let status = self.status.take() else { return nil }
+            guard !self.statusTaken, let status = self.status.take() else { return nil }
             self.statusTaken = true
             let message = self.messages.popFirst()
             self.messages = MessageQueue<ByteBuffer>()
