@@ -269,7 +269,6 @@ extension UpstreamStream {
 
         // Each part stays here until the consumer takes it, which moves it out.
         var initialMetadata: HPACKHeaders?
-        var initialMetadataTaken = false
         var messages = MessageQueue<ByteBuffer>()
         var status: UpstreamStatus?
         var statusTaken = false
@@ -293,8 +292,7 @@ extension UpstreamStream {
         /// Takes the next part in order (initial metadata, messages, status). The flag says a held-back window
         /// update can now be sent.
         mutating func takeNextEvent() -> (Taken, releaseWindow: Bool) {
-            if !self.initialMetadataTaken, let metadata = self.initialMetadata.take() {
-                self.initialMetadataTaken = true
+            if let metadata = self.initialMetadata.take() {
                 return (.event(.initialMetadata(metadata)), false)
             }
             if let message = self.messages.popFirst() {
