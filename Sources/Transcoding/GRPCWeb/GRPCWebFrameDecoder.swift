@@ -80,11 +80,7 @@ public struct GRPCWebFrameDecoder: Sendable {
                     self.completeFrame()
                 }
             case .afterTrailers:
-                self.fail(
-                    .invalidValue,
-                    "\(self.describeFrame()) is the trailer frame, which must be the last, "
-                        + "but more bytes follow at offset \(self.bodyOffset + index)"
-                )
+                self.fail(Self.bytesAfterTrailers(frame: self.frameLocation, offset: self.bodyOffset + index))
             case .failed:
                 return
             }
@@ -112,17 +108,10 @@ public struct GRPCWebFrameDecoder: Sendable {
         if let failure = self.failure { throw failure }
         switch self.phase {
         case .header where self.headerCount > 0:
-            throw TranscodingError(
-                .malformedProtobuf,
-                "the body ended inside a frame: \(self.headerCount) of \(GRPCWebFrame.headerSize) header bytes "
-                    + "of \(self.describeFrame())"
-            )
+            throw Self.endedInsideHeader(received: self.headerCount, frame: self.frameLocation)
         case .payload:
-            throw TranscodingError(
-                .malformedProtobuf,
-                "the body ended inside a frame: \(self.describeFrame()) declared \(self.declaredLength) bytes, "
-                    + "got \(self.payload.count)"
-            )
+            throw Self.endedInsidePayload(
+                declared: self.declaredLength, received: self.payload.count, frame: self.frameLocation)
         case .header, .afterTrailers, .failed:
             return
         }
@@ -151,26 +140,11 @@ public struct GRPCWebFrameDecoder: Sendable {
         self.declaredLength = Int(UInt32(truncatingIfNeeded: self.headerBits))
         self.headerBits = 0
         self.headerCount = 0
-        let knownFlags = GRPCWebFrame.trailersFlag | GRPCWebFrame.compressedFlag
-        guard self.flags & ~knownFlags == 0 else {
-            return self.fail(
-                .invalidValue,
-                "\(self.describeFrame()) has flags \(Self.hex(self.flags)); "
-                    + "only 0x80 (trailers) and 0x01 (compressed) are defined"
-            )
-        }
-        guard self.flags != knownFlags else {
-            return self.fail(
-                .invalidValue,
-                "\(self.describeFrame()) is a compressed trailer frame (flags 0x81), which is not supported"
-            )
-        }
-        guard self.declaredLength <= self.maximumMessageSize else {
-            return self.fail(
-                .tooLarge,
-                "\(self.describeFrame()) declares \(self.declaredLength) bytes, "
-                    + "more than the limit of \(self.maximumMessageSize)"
-            )
+        if let error = Self.headerError(
+            flags: self.flags, declaredLength: self.declaredLength, maximumMessageSize: self.maximumMessageSize,
+            frame: self.frameLocation)
+        {
+            return self.fail(error)
         }
         if self.declaredLength == 0 {
             return self.completeFrame()
@@ -207,7 +181,7 @@ public struct GRPCWebFrameDecoder: Sendable {
             self.phase = .afterTrailers
             self.enqueue(.trailers(trailers))
         case .failure(let error):
-            self.fail(error.code, "\(self.describeFrame()), the trailer frame: \(error.message)")
+            self.fail(Self.badTrailers(error, frame: self.frameLocation))
         }
     }
 
@@ -233,18 +207,13 @@ public struct GRPCWebFrameDecoder: Sendable {
         return frame
     }
 
-    private mutating func fail(_ code: TranscodingError.Code, _ message: String) {
-        self.failure = TranscodingError(code, message)
+    private mutating func fail(_ error: TranscodingError) {
+        self.failure = error
         self.phase = .failed
         self.payload = []
     }
 
-    private func describeFrame() -> String {
-        "frame \(self.frameNumber) (at offset \(self.frameOffset))"
-    }
-
-    private static func hex(_ byte: UInt8) -> String {
-        let digits = String(byte, radix: 16, uppercase: true)
-        return "0x" + (digits.count == 1 ? "0" : "") + digits
+    private var frameLocation: FrameLocation {
+        FrameLocation(number: self.frameNumber, offset: self.frameOffset)
     }
 }

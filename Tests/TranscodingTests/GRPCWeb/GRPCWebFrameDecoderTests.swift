@@ -49,6 +49,47 @@ struct GRPCWebFrameDecoderTests {
         #expect(decoded == frames)
     }
 
+    @Test("scan(_:) visits each frame's flags and payload inside the body, not a copy", arguments: Self.bodies.indices)
+    func scanVisitsFrames(index: Int) throws {
+        let (_, body, frames) = Self.bodies[index]
+        try body.withUnsafeBytes { body in
+            var visited: [GRPCWebFrame] = []
+            try GRPCWebFrameDecoder.scan(body) { flags, payload in
+                let base = payload.baseAddress ?? body.baseAddress!
+                #expect(base >= body.baseAddress! && base + payload.count <= body.baseAddress! + body.count)
+                if flags & GRPCWebFrame.trailersFlag != 0 {
+                    visited.append(.trailers(try! GRPCWebTrailers(parsing: payload)))
+                } else {
+                    visited.append(.message(Array(payload), compressed: flags & GRPCWebFrame.compressedFlag != 0))
+                }
+            }
+            #expect(visited == frames)
+        }
+    }
+
+    @Test("scan(_:) fails on a malformed body with the decoder's error", arguments: Self.malformed.indices)
+    func scanFailsAsTheDecoder(index: Int) {
+        let (_, body, expected) = Self.malformed[index]
+        let error = grpcWebError {
+            try body.withUnsafeBytes { body in try GRPCWebFrameDecoder.scan(body) { _, _ in } }
+        }
+        #expect(error == expected)
+    }
+
+    @Test("scan(_:) and frames(in:) hold a frame to the same limit")
+    func scanLimit() {
+        let body = grpcWebFrame(flags: 0, [1, 2, 3]) + grpcWebFrame(flags: 0, [1, 2, 3, 4, 5])
+        let expected = TranscodingError(.tooLarge, "frame 2 (at offset 8) declares 5 bytes, more than the limit of 4")
+        body.withUnsafeBytes { body in
+            var visited = 0
+            #expect(
+                grpcWebError { try GRPCWebFrameDecoder.scan(body, maximumMessageSize: 4) { _, _ in visited += 1 } }
+                    == expected)
+            #expect(visited == 1)  // the good frame before the bad one
+            #expect(grpcWebError { _ = try GRPCWebFrameDecoder.frames(in: body, maximumMessageSize: 4) } == expected)
+        }
+    }
+
     @Test("encoder output decodes to the same messages", arguments: [0, 1, 4, 5, 6, 255, 1024, 65_536, 200_000])
     func roundTrip(size: Int) throws {
         let payload = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ size) }

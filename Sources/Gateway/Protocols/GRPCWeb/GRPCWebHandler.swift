@@ -112,50 +112,84 @@ final class GRPCWebHandler: Sendable {
         throws(GatewayError) -> UpstreamRequest.Body
     {
         let limit = self.configuration.limits.maxRequestBodyBytes
+        guard format.requestIsText || format.isJSON else {
+            // Binary protobuf is gRPC's own framing: checked in place and forwarded as it is, no payload copied.
+            var count = 0
+            var rejection: GatewayError?
+            do {
+                try body.withUnsafeReadableBytes { bytes throws(TranscodingError) in
+                    try GRPCWebFrameDecoder.scan(bytes, maximumMessageSize: limit) { flags, _ in
+                        if rejection == nil { rejection = Self.rejection(ofFrameFlags: flags) }
+                        count += 1
+                    }
+                }
+            } catch {
+                throw Self.requestError(error)
+            }
+            if let rejection { throw rejection }
+            try Self.checkMessageCount(count, of: method)
+            return .framed(body)
+        }
+
         let frames: [GRPCWebFrame]
         do {
             frames = try Self.frames(in: body, isText: format.requestIsText, maximumMessageSize: limit)
         } catch {
-            throw GatewayError(
-                code: error.code == .tooLarge ? .resourceExhausted : .invalidArgument, message: error.description)
+            throw Self.requestError(error)
         }
-
         var payloads: [[UInt8]] = []
         for frame in frames {
             switch frame {
             case .trailers:
-                throw GatewayError(code: .invalidArgument, message: "a request may not carry a trailer frame")
+                throw Self.trailerFrameInRequest
             case .message(_, compressed: true):
-                throw GatewayError(
-                    code: .unimplemented, message: "compressed messages are not supported; send them uncompressed")
+                throw Self.compressedMessage
             case .message(let payload, compressed: false):
                 payloads.append(payload)
             }
         }
-        if !method.clientStreaming && payloads.count != 1 {
-            throw GatewayError(
-                code: .invalidArgument,
-                message: "\(method.fullName) takes exactly one request message; the body has \(payloads.count)"
-            )
-        }
-        if format.isJSON {
-            var messages: [ByteBuffer] = []
-            for payload in payloads {
-                do {
-                    let binary = try payload.withUnsafeBytes {
-                        try self.jsonDecoder.transcode($0, as: method.inputType)
-                    }
-                    messages.append(ByteBuffer(bytes: binary))
-                } catch {
-                    throw GatewayError(code: .invalidArgument, message: "\(error)")
-                }
-            }
-            return .messages(messages)
-        }
-        if format.requestIsText {
+        try Self.checkMessageCount(payloads.count, of: method)
+        guard format.isJSON else {
             return .messages(payloads.map { ByteBuffer(bytes: $0) })
         }
-        return .framed(body)  // already gRPC framing, validated above
+        var messages: [ByteBuffer] = []
+        for payload in payloads {
+            do {
+                let binary = try payload.withUnsafeBytes {
+                    try self.jsonDecoder.transcode($0, as: method.inputType)
+                }
+                messages.append(ByteBuffer(bytes: binary))
+            } catch {
+                throw GatewayError(code: .invalidArgument, message: "\(error)")
+            }
+        }
+        return .messages(messages)
+    }
+
+    /// A bad body, as the client is told: over the limit, or malformed.
+    private static func requestError(_ error: TranscodingError) -> GatewayError {
+        GatewayError(code: error.code == .tooLarge ? .resourceExhausted : .invalidArgument, message: error.description)
+    }
+
+    private static let trailerFrameInRequest = GatewayError(
+        code: .invalidArgument, message: "a request may not carry a trailer frame")
+    private static let compressedMessage = GatewayError(
+        code: .unimplemented, message: "compressed messages are not supported; send them uncompressed")
+
+    /// Why a request may not carry a frame with these flags, if it may not.
+    private static func rejection(ofFrameFlags flags: UInt8) -> GatewayError? {
+        if flags & GRPCWebFrame.trailersFlag != 0 { return Self.trailerFrameInRequest }
+        if flags & GRPCWebFrame.compressedFlag != 0 { return Self.compressedMessage }
+        return nil
+    }
+
+    private static func checkMessageCount(_ count: Int, of method: MethodDescriptor) throws(GatewayError) {
+        if !method.clientStreaming && count != 1 {
+            throw GatewayError(
+                code: .invalidArgument,
+                message: "\(method.fullName) takes exactly one request message; the body has \(count)"
+            )
+        }
     }
 
     /// The frames of a request body, base64-decoded first for the text flavour.
