@@ -114,20 +114,23 @@ final class GRPCWebHandler: Sendable {
         let limit = self.configuration.limits.maxRequestBodyBytes
         guard format.requestIsText || format.isJSON else {
             // Binary protobuf is gRPC's own framing: checked in place and forwarded as it is, no payload copied.
-            var count = 0
+            var messages = 0
             var rejection: GatewayError?
             do {
                 try body.withUnsafeReadableBytes { bytes throws(TranscodingError) in
                     try GRPCWebFrameDecoder.scan(bytes, maximumMessageSize: limit) { flags, _ in
-                        if rejection == nil { rejection = Self.rejection(ofFrameFlags: flags) }
-                        count += 1
+                        if let rejected = Self.rejection(ofFrameFlags: flags) {
+                            rejection = rejection ?? rejected  // the first bad frame's
+                        } else {
+                            messages += 1
+                        }
                     }
                 }
             } catch {
                 throw Self.requestError(error)
             }
             if let rejection { throw rejection }
-            try Self.checkMessageCount(count, of: method)
+            try Self.checkMessageCount(messages, of: method)
             return .framed(body)
         }
 
